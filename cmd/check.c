@@ -1,0 +1,206 @@
+/*
+ * check.c - `gcsim check`: scenario files as tests.  Each file is
+ * replayed and its expect lines checked; one result line per file, and
+ * last "N passed, N failed" alone on a line, for CI.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "common.h"
+
+struct failure {
+	unsigned long line;
+	char msg[600];
+};
+
+struct check_ctx {
+	struct failure *fails;
+	size_t nfails, cap;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gcsim check [options] FILE...\n"
+		"\n"
+		"Replay each scenario FILE and check its expect lines.  Prints one line\n"
+		"per file (PASS, FAIL with every failed expectation, SKIP, or ERROR for an\n"
+		"invalid trace) and last 'N passed, N failed[, N skipped]'.\n"
+		"Exit status: 0 all passed, 1 an expectation failed, 3 an invalid trace.\n"
+		"\n"
+		"A file may carry its own settings before its first event:\n"
+		"  #: python 3.11          the version the scenario was written for\n"
+		"  #: threshold 10 10 10   its thresholds\n"
+		"--python runs every file under that version; a file written for another\n"
+		"version is then skipped.  --threshold overrides the files' thresholds.\n"
+		"\n"
+		"options:\n"
+		"  --python VERSION, --threshold T0[,T1[,T2]], --check, --stress\n"
+		"                       as for gcsim run (with --stress, expect lines about\n"
+		"                       counts and collections are still checked)\n"
+		"  --format text|jsonl  result lines as text (default) or one JSON object per\n"
+		"                       file, then {\"passed\":N,\"failed\":N,\"skipped\":N}\n"
+		"  --quiet              no PASS or SKIP lines: failures and the total only\n"
+		"  --help               this text\n");
+}
+
+static void on_expect(void *arg, const struct sim_event *ev, int ok, const char *msg)
+{
+	struct check_ctx *c = arg;
+
+	if (ok)
+		return;
+	if (c->nfails == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 8;
+		c->fails = realloc(c->fails, c->cap * sizeof(*c->fails));
+		if (!c->fails) {
+			fputs("gcsim: out of memory\n", stderr);
+			abort();
+		}
+	}
+	c->fails[c->nfails].line = ev->line;
+	snprintf(c->fails[c->nfails].msg, sizeof(c->fails[0].msg), "%s", msg);
+	c->nfails++;
+}
+
+static void diag_text(char *buf, size_t sz, const struct sim_diag *d)
+{
+	if (d->line && d->col)
+		snprintf(buf, sz, "%s:%lu:%lu: %s", d->file, d->line, d->col, d->msg);
+	else if (d->line)
+		snprintf(buf, sz, "%s:%lu: %s", d->file, d->line, d->msg);
+	else
+		snprintf(buf, sz, "%s: %s", d->file, d->msg);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "python", required_argument, NULL, OPT_PYTHON },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "stress", no_argument, NULL, OPT_STRESS },
+		{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct common_opts o = { 0 };
+	int opt, r, jsonl = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+		if ((r = common_option(&o, opt, optarg)) < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		switch (opt) {
+		case 'q':
+			o.quiet = 1;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0) {
+				jsonl = 0;
+			} else if (strcmp(optarg, "jsonl") == 0) {
+				jsonl = 1;
+			} else {
+				errorf("check --format takes text or jsonl, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			return EXIT_PASS;
+		default:
+			errorf("check: unknown or incomplete option '%s' (see gcsim check --help)",
+			       argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		errorf("check needs at least one FILE (see gcsim check --help)");
+		return EXIT_USAGE;
+	}
+
+	unsigned passed = 0, failed = 0, skipped = 0;
+	int worst = EXIT_PASS;
+	struct replay_hooks h = { NULL, NULL, on_expect, NULL, NULL };
+
+	for (int i = optind; i < argc; i++) {
+		struct check_ctx c = { 0 };
+		struct replay_result res;
+		char err[1200] = "";
+		const char *status;
+
+		replay_file(argv[i], &o, 1, &h, &c, &res);
+		if (res.skipped[0]) {
+			status = "skip";
+			skipped++;
+		} else if (res.status == EXIT_PASS) {
+			status = "pass";
+			passed++;
+		} else if (res.status == EXIT_EXPECT) {
+			status = "fail";
+			failed++;
+			if (worst == EXIT_PASS)
+				worst = EXIT_EXPECT;
+		} else {
+			status = "error";
+			failed++;
+			diag_text(err, sizeof(err), &res.diag);
+			if (worst != EXIT_TRACE && worst != EXIT_IO)
+				worst = res.status;
+		}
+
+		if (jsonl) {
+			printf("{\"file\":");
+			json_string(stdout, argv[i]);
+			printf(",\"status\":\"%s\",\"python\":\"%s\",\"steps\":%llu,\"expects\":%llu,\"failed\":%llu,\"failures\":[",
+			       status, res.python, (unsigned long long)res.steps,
+			       (unsigned long long)res.expects, (unsigned long long)res.failed);
+			for (size_t k = 0; k < c.nfails; k++) {
+				printf("%s{\"line\":%lu,\"message\":", k ? "," : "", c.fails[k].line);
+				json_string(stdout, c.fails[k].msg);
+				putchar('}');
+			}
+			printf("]");
+			if (err[0]) {
+				printf(",\"error\":");
+				json_string(stdout, err);
+			}
+			if (res.skipped[0]) {
+				printf(",\"reason\":");
+				json_string(stdout, res.skipped);
+			}
+			printf("}\n");
+		} else if (status[0] == 'p') {
+			if (!o.quiet)
+				printf("PASS  %s (%llu expectations, python %s)\n", argv[i],
+				       (unsigned long long)res.expects, res.python);
+		} else if (status[0] == 's') {
+			if (!o.quiet)
+				printf("SKIP  %s (%s)\n", argv[i], res.skipped);
+		} else if (status[0] == 'f') {
+			printf("FAIL  %s (%llu of %llu expectations failed, python %s)\n",
+			       argv[i], (unsigned long long)res.failed,
+			       (unsigned long long)res.expects, res.python);
+			for (size_t k = 0; k < c.nfails; k++)
+				printf("      %s:%lu: %s\n", argv[i], c.fails[k].line, c.fails[k].msg);
+		} else {
+			printf("ERROR %s\n", err);
+		}
+		free(c.fails);
+		fflush(stdout);
+	}
+	if (jsonl)
+		printf("{\"passed\":%u,\"failed\":%u,\"skipped\":%u}\n", passed, failed, skipped);
+	else if (skipped)
+		printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	else
+		printf("%u passed, %u failed\n", passed, failed);
+	return worst;
+}

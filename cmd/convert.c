@@ -1,0 +1,389 @@
+/*
+ * convert.c - `gcsim convert IN OUT`: the same events as text (.trace),
+ * a JSON array (.json) or JSON lines (.jsonl).  Comments are dropped;
+ * expect and setting lines are kept.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <math.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmds.h"
+#include "common.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gcsim convert [options] IN OUT\n"
+		"\n"
+		"Write the events of IN to OUT in the format OUT's extension names:\n"
+		".json (one array), .jsonl (one object per line), anything else text.\n"
+		"- for IN reads standard input; - for OUT writes standard output (text\n"
+		"unless --to says otherwise).  Comments are not kept.\n"
+		"\n"
+		"options:\n"
+		"  --to text|json|jsonl            output format, overriding OUT's extension\n"
+		"  --input-format text|json|jsonl  input format, overriding IN's extension\n"
+		"  --help                          this text\n");
+}
+
+/* A str or bytes value as a quoted trace string. */
+static void text_quoted(FILE *f, const char *s, size_t len, int bytes)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f || (bytes && c >= 0x80))
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void write_text(FILE *f, const struct sim_event *ev)
+{
+	switch (ev->op) {
+	case SIM_OP_ALLOC:
+		fprintf(f, "alloc %s %s", ev->id, sim_type_name(ev->type));
+		if (ev->value.has) {
+			switch (ev->type) {
+			case SIM_T_INT: fprintf(f, " %s", ev->value.digits); break;
+			case SIM_T_FLOAT:
+				if (isnan(ev->value.f))
+					fputs(" nan", f);
+				else if (isinf(ev->value.f))
+					fputs(ev->value.f > 0 ? " inf" : " -inf", f);
+				else
+					fprintf(f, " %.17g", ev->value.f);
+				break;
+			case SIM_T_STR:
+			case SIM_T_BYTES:
+				fputc(' ', f);
+				text_quoted(f, ev->value.s, ev->value.len, ev->type == SIM_T_BYTES);
+				break;
+			case SIM_T_BOOL: fputs(ev->value.i ? " true" : " false", f); break;
+			case SIM_T_TUPLE: fprintf(f, " %lld", (long long)ev->value.i); break;
+			default: break;
+			}
+		}
+		break;
+	case SIM_OP_REF:
+	case SIM_OP_UNREF:
+		fprintf(f, "%s %s", sim_op_name(ev->op), ev->id);
+		if (ev->dst)
+			fprintf(f, " %s", ev->dst);
+		break;
+	case SIM_OP_DEL:
+		fprintf(f, "del %s", ev->id);
+		break;
+	case SIM_OP_COLLECT:
+		fprintf(f, "collect %d", ev->gen);
+		break;
+	case SIM_OP_GC:
+		fprintf(f, "gc %s", sim_gc_action_name(ev->action));
+		if (ev->action == SIM_GC_THRESHOLD)
+			for (int i = 0; i < ev->nnums; i++)
+				fprintf(f, " %ld", ev->nums[i]);
+		break;
+	case SIM_OP_EXPECT:
+		fprintf(f, "expect %s", sim_expect_name(ev->expect));
+		switch (ev->expect) {
+		case SIM_EXPECT_REFCNT:
+		case SIM_EXPECT_GEN:
+			fprintf(f, " %s %ld", ev->id, ev->nums[0]);
+			break;
+		case SIM_EXPECT_SAME:
+			fprintf(f, " %s %s", ev->id, ev->id2);
+			break;
+		case SIM_EXPECT_COUNT:
+		case SIM_EXPECT_COLLECTIONS:
+			fprintf(f, " %ld %ld %ld", ev->nums[0], ev->nums[1], ev->nums[2]);
+			break;
+		case SIM_EXPECT_COLLECTED:
+			fprintf(f, " %ld", ev->nums[0]);
+			break;
+		case SIM_EXPECT_FREELIST:
+			if (ev->fl_type == SIM_T_TUPLE)
+				fprintf(f, " tuple:%d %ld", ev->fl_size, ev->nums[0]);
+			else
+				fprintf(f, " %s %ld", sim_type_name((enum sim_type)ev->fl_type), ev->nums[0]);
+			break;
+		default:
+			fprintf(f, " %s", ev->id);
+			break;
+		}
+		break;
+	case SIM_OP_SETTING:
+		if (ev->setting == SIM_SET_PYTHON) {
+			fprintf(f, "#: python %s", ev->setting_str);
+		} else {
+			fputs("#: threshold", f);
+			for (int i = 0; i < ev->nnums; i++)
+				fprintf(f, " %ld", ev->nums[i]);
+		}
+		break;
+	}
+	fputc('\n', f);
+}
+
+static cJSON *json_nums(const long *v, int n)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateNumber((double)v[i]));
+	return a;
+}
+
+/* Bytes as a JSON string of U+0000..U+00FF, one character per byte. */
+static cJSON *json_bytes(const char *s, size_t len)
+{
+	char buf[2 * 4096 + 1], *big = NULL, *out = buf;
+
+	if (2 * len + 1 > sizeof(buf)) {
+		big = malloc(2 * len + 1);
+		if (!big)
+			return NULL;
+		out = big;
+	}
+	size_t j = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			out[j++] = (char)c;
+		} else {
+			out[j++] = (char)(0xc0 | (c >> 6));
+			out[j++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	out[j] = '\0';
+	/* cJSON strings end at NUL; a NUL byte is written as \u0000 by hand. */
+	cJSON *r = cJSON_CreateString(out);
+	free(big);
+	return r;
+}
+
+static cJSON *json_event(const struct sim_event *ev)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "op", sim_op_name(ev->op));
+	switch (ev->op) {
+	case SIM_OP_ALLOC:
+		cJSON_AddStringToObject(o, "id", ev->id);
+		cJSON_AddStringToObject(o, "type", sim_type_name(ev->type));
+		if (!ev->value.has)
+			break;
+		switch (ev->type) {
+		case SIM_T_INT:
+			if (ev->value.fits && ev->value.i > -9007199254740992LL &&
+			    ev->value.i < 9007199254740992LL)
+				cJSON_AddNumberToObject(o, "value", (double)ev->value.i);
+			else
+				cJSON_AddStringToObject(o, "value", ev->value.digits);
+			break;
+		case SIM_T_FLOAT:
+			if (isnan(ev->value.f))
+				cJSON_AddStringToObject(o, "value", "nan");
+			else if (isinf(ev->value.f))
+				cJSON_AddStringToObject(o, "value", ev->value.f > 0 ? "inf" : "-inf");
+			else
+				cJSON_AddNumberToObject(o, "value", ev->value.f);
+			break;
+		case SIM_T_STR:
+			cJSON_AddStringToObject(o, "value", ev->value.s);
+			break;
+		case SIM_T_BYTES:
+			cJSON_AddItemToObject(o, "value", json_bytes(ev->value.s, ev->value.len));
+			break;
+		case SIM_T_BOOL:
+			cJSON_AddBoolToObject(o, "value", ev->value.i != 0);
+			break;
+		case SIM_T_TUPLE:
+			cJSON_AddNumberToObject(o, "value", (double)ev->value.i);
+			break;
+		default:
+			break;
+		}
+		break;
+	case SIM_OP_REF:
+	case SIM_OP_UNREF:
+		if (ev->dst) {
+			cJSON_AddStringToObject(o, "src", ev->id);
+			cJSON_AddStringToObject(o, "dst", ev->dst);
+		} else {
+			cJSON_AddStringToObject(o, "id", ev->id);
+		}
+		break;
+	case SIM_OP_DEL:
+		cJSON_AddStringToObject(o, "id", ev->id);
+		break;
+	case SIM_OP_COLLECT:
+		cJSON_AddNumberToObject(o, "gen", ev->gen);
+		break;
+	case SIM_OP_GC:
+		cJSON_AddStringToObject(o, "action", sim_gc_action_name(ev->action));
+		if (ev->action == SIM_GC_THRESHOLD)
+			cJSON_AddItemToObject(o, "values", json_nums(ev->nums, ev->nnums));
+		break;
+	case SIM_OP_EXPECT:
+		cJSON_AddStringToObject(o, "kind", sim_expect_name(ev->expect));
+		switch (ev->expect) {
+		case SIM_EXPECT_REFCNT:
+		case SIM_EXPECT_GEN:
+			cJSON_AddStringToObject(o, "id", ev->id);
+			cJSON_AddNumberToObject(o, "value", (double)ev->nums[0]);
+			break;
+		case SIM_EXPECT_SAME: {
+			const char *ids[2] = { ev->id, ev->id2 };
+			cJSON_AddItemToObject(o, "ids", cJSON_CreateStringArray(ids, 2));
+			break;
+		}
+		case SIM_EXPECT_COUNT:
+		case SIM_EXPECT_COLLECTIONS:
+			cJSON_AddItemToObject(o, "values", json_nums(ev->nums, 3));
+			break;
+		case SIM_EXPECT_COLLECTED:
+			cJSON_AddNumberToObject(o, "value", (double)ev->nums[0]);
+			break;
+		case SIM_EXPECT_FREELIST: {
+			char t[16];
+			if (ev->fl_type == SIM_T_TUPLE)
+				snprintf(t, sizeof(t), "tuple:%d", ev->fl_size);
+			else
+				snprintf(t, sizeof(t), "%s", sim_type_name((enum sim_type)ev->fl_type));
+			cJSON_AddStringToObject(o, "type", t);
+			cJSON_AddNumberToObject(o, "value", (double)ev->nums[0]);
+			break;
+		}
+		default:
+			cJSON_AddStringToObject(o, "id", ev->id);
+			break;
+		}
+		break;
+	case SIM_OP_SETTING:
+		if (ev->setting == SIM_SET_PYTHON)
+			cJSON_AddStringToObject(o, "python", ev->setting_str);
+		else
+			cJSON_AddItemToObject(o, "threshold", json_nums(ev->nums, ev->nnums));
+		break;
+	}
+	return o;
+}
+
+static enum sim_format format_of(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
+		return SIM_FMT_JSON;
+	if (n >= 6 && strcmp(path + n - 6, ".jsonl") == 0)
+		return SIM_FMT_JSONL;
+	return SIM_FMT_TEXT;
+}
+
+int cmd_convert(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct common_opts o = { 0 };
+	enum sim_format to = SIM_FMT_AUTO;
+	int opt, r;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if ((r = common_option(&o, opt, optarg)) < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (opt == 't') {
+			if (strcmp(optarg, "text") == 0)
+				to = SIM_FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				to = SIM_FMT_JSON;
+			else if (strcmp(optarg, "jsonl") == 0)
+				to = SIM_FMT_JSONL;
+			else {
+				errorf("--to takes text, json or jsonl, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+		} else if (opt == OPT_HELP) {
+			usage(stdout);
+			return EXIT_PASS;
+		} else {
+			errorf("convert: unknown or incomplete option '%s' (see gcsim convert --help)",
+			       argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 2) {
+		errorf("convert takes IN and OUT (see gcsim convert --help)");
+		return EXIT_USAGE;
+	}
+	const char *in = argv[optind], *out = argv[optind + 1];
+	if (to == SIM_FMT_AUTO)
+		to = strcmp(out, "-") == 0 ? SIM_FMT_TEXT : format_of(out);
+
+	struct sim_diag d;
+	sim_reader *rd;
+	if (sim_reader_open(&rd, in, o.informat, &d)) {
+		print_diag(&d);
+		return EXIT_IO;
+	}
+	FILE *f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+	if (!f) {
+		errorf("%s: cannot write: %s", out, strerror(errno));
+		sim_reader_free(rd);
+		return EXIT_IO;
+	}
+	struct sim_event ev;
+	int status = EXIT_PASS, first = 1;
+	if (to == SIM_FMT_JSON)
+		fputs("[\n", f);
+	for (;;) {
+		int rc = sim_reader_next(rd, &ev, &d);
+		if (rc == SIM_EOF)
+			break;
+		if (rc) {
+			print_diag(&d);
+			status = rc == SIM_EIO ? EXIT_IO : EXIT_TRACE;
+			break;
+		}
+		if (to == SIM_FMT_TEXT) {
+			write_text(f, &ev);
+			continue;
+		}
+		cJSON *j = json_event(&ev);
+		char *s = cJSON_PrintUnformatted(j);
+		if (to == SIM_FMT_JSON)
+			fprintf(f, "%s%s", first ? "" : ",\n", s);
+		else
+			fprintf(f, "%s\n", s);
+		first = 0;
+		cJSON_free(s);
+		cJSON_Delete(j);
+	}
+	if (to == SIM_FMT_JSON)
+		fputs("\n]\n", f);
+	sim_reader_free(rd);
+	if ((f == stdout ? fflush(f) : fclose(f)) != 0 && status == EXIT_PASS) {
+		errorf("%s: write failed", out);
+		status = EXIT_IO;
+	}
+	return status;
+}

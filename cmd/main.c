@@ -1,0 +1,64 @@
+/*
+ * main.c - gcsim's entry point: a table of subcommands, each in its own
+ * file with its own options.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "common.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "replay a trace, one line per step, then a summary" },
+	{ "check", cmd_check, "run scenario files and check their expect lines" },
+	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: gcsim COMMAND [options] ...\n"
+		   "\n"
+		   "Replays a trace of object events through a simulated CPython heap:\n"
+		   "reference counts, the three GC generations, caches and free lists.\n"
+		   "\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n"
+		   "Each command takes --help.  Profiles: ");
+	const struct sim_profile *const *p = sim_profiles();
+	for (int i = 0; p[i]; i++)
+		fprintf(f, "%s%s", i ? ", " : "", p[i]->name);
+	fprintf(f, " (default %s).\n"
+		   "Exit status: 0 success, 1 an expect line failed, 2 usage error,\n"
+		   "3 invalid trace, 4 I/O error, 5 internal error (--check).\n",
+		   sim_profile_default()->name);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("gcsim %s\n", GCSIM_VERSION);
+		return EXIT_PASS;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	errorf("unknown command '%s' (see gcsim --help)", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,313 @@
+/*
+ * report.c - the text and JSON forms of a replay.
+ *
+ * JSON is written by hand rather than through cJSON: a replay may print
+ * millions of steps, and every string it prints is an ID (letters, digits
+ * and _ . : -), which needs no escaping.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "common.h"
+#include "report.h"
+
+#define IMMORTAL_REFCNT 4294967295LL
+
+static const char *plural(long n) { return n == 1 ? "" : "s"; }
+
+static const char *trigger_name(enum sim_trigger t)
+{
+	switch (t) {
+	case SIM_TRIGGER_EXPLICIT: return "explicit";
+	case SIM_TRIGGER_THRESHOLD: return "threshold";
+	default: return "stress";
+	}
+}
+
+void report_collection_text(char *buf, size_t sz, const struct sim_collection *c)
+{
+	size_t n = 0;
+#define PUT(...) do { if (n < sz) n += (size_t)snprintf(buf + n, sz - n, __VA_ARGS__); } while (0)
+	if (c->gen2_skipped)
+		PUT("gen2 skipped: count2 %ld > %ld but long_lived_pending %" PRId64
+		    " < long_lived_total %" PRId64 "/4; ",
+		    c->count_before[2], c->threshold[2], c->pending_before, c->total_before);
+	PUT("gen%d collection", c->gen);
+	if (c->trigger == SIM_TRIGGER_THRESHOLD) {
+		PUT(" (count%d %ld > %ld%s)", c->gen, c->count_before[c->gen],
+		    c->threshold[c->gen], c->deferred ? ", run at the step's end" :
+		    ", run inside the allocation");
+	} else if (c->trigger == SIM_TRIGGER_EXPLICIT) {
+		PUT(" (explicit collect %d)", c->gen);
+	} else {
+		PUT(" (stress)");
+	}
+	PUT(": examined %" PRIu64 ", unreachable %" PRIu64 ", collected %" PRIu64,
+	    c->examined, c->unreachable, c->collected);
+	if (c->freed != c->collected)
+		PUT(" (%" PRIu64 " freed)", c->freed);
+	if (c->gen < 2)
+		PUT("; %" PRIu64 " survivor%s -> gen%d", c->survivors,
+		    plural((long)c->survivors), c->survivors_to);
+	else
+		PUT("; %" PRIu64 " survivor%s stay in gen2", c->survivors,
+		    plural((long)c->survivors));
+	if (c->untracked_tuples)
+		PUT(", %" PRIu64 " tuple%s untracked", c->untracked_tuples,
+		    plural((long)c->untracked_tuples));
+	if (c->untracked_dicts)
+		PUT(", %" PRIu64 " dict%s untracked", c->untracked_dicts,
+		    plural((long)c->untracked_dicts));
+	if (c->gen == 1)
+		PUT("; long_lived_pending %" PRId64, c->pending_after);
+	if (c->gen == 2)
+		PUT("; long_lived_total %" PRId64 ", pending 0", c->total_after);
+	if (c->freelists_cleared)
+		PUT("; free lists cleared");
+#undef PUT
+}
+
+static const char *hit_name(int type, long cls)
+{
+	switch (cls) {
+	case 1: return "small-int cache hit";
+	case 2: return "latin-1 character cache hit";
+	case 3: return "single-byte cache hit";
+	default:
+		switch (type) {
+		case SIM_T_NONE: return "None singleton";
+		case SIM_T_BOOL: return "bool singleton";
+		case SIM_T_STR: return "empty str singleton";
+		case SIM_T_BYTES: return "empty bytes singleton";
+		default: return "empty tuple singleton";
+		}
+	}
+}
+
+static void type_label(char *buf, size_t sz, int type, long n)
+{
+	if (type == SIM_T_TUPLE && n > 0)
+		snprintf(buf, sz, "tuple of %ld", n);
+	else
+		snprintf(buf, sz, "%s", sim_type_name((enum sim_type)type));
+}
+
+/* The step's effects as short phrases; runs of the same one are counted. */
+static void effects_text(char *buf, size_t sz, const struct sim_step *st)
+{
+	size_t n = 0;
+	char t[48];
+#define PUT(...) do { if (n < sz) n += (size_t)snprintf(buf + n, sz - n, __VA_ARGS__); } while (0)
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < st->neffects; i++) {
+		const struct sim_effect *e = &st->effects[i];
+		uint32_t j = i;
+		while (j + 1 < st->neffects && st->effects[j + 1].kind == e->kind &&
+		       st->effects[j + 1].type == e->type && st->effects[j + 1].n == e->n)
+			j++;
+		long run = (long)(j - i + 1);
+		const struct sim_effect *last = &st->effects[j];
+		if (n)
+			PUT("; ");
+		type_label(t, sizeof(t), e->type, e->n);
+		switch (e->kind) {
+		case SIM_FX_CACHE_HIT: PUT("%s", hit_name(e->type, e->n)); break;
+		case SIM_FX_INTERNED: PUT("interned str reused"); break;
+		case SIM_FX_NEW:
+			if (e->type == SIM_T_STR && e->n == 1)
+				PUT("new interned str");
+			else if (e->type >= SIM_T_TUPLE)
+				PUT("new %s (count0 +1)", t);
+			else
+				PUT("new %s", t);
+			break;
+		case SIM_FX_FREELIST_POP:
+			PUT("%s from free list (%ld left)", t, last->left);
+			break;
+		case SIM_FX_FREELIST_PUSH:
+			if (run > 1)
+				PUT("%ld x %s to free list (now %ld)", run, t, last->left);
+			else
+				PUT("%s to free list (now %ld)", t, last->left);
+			break;
+		case SIM_FX_TRACKED: PUT("dict now tracked"); break;
+		case SIM_FX_MATERIALIZED: PUT("instance __dict__ materialized (shared keys full)"); break;
+		case SIM_FX_SET_DUPLICATE: PUT("equal member already in set: no new reference"); break;
+		case SIM_FX_GC_SCHEDULED:
+			PUT("count0 %ld > %ld: collection scheduled for the step's end", e->n, st->threshold[0]);
+			break;
+		}
+		i = j;
+	}
+	if (st->nfreed || st->freed_anon) {
+		if (n)
+			PUT("; ");
+		PUT("freed");
+		uint32_t shown = st->nfreed < 8 ? st->nfreed : 8;
+		for (uint32_t k = 0; k < shown; k++)
+			PUT("%s %s", k ? "," : "", st->freed[k]);
+		if (st->nfreed > shown)
+			PUT(" (+%u more)", st->nfreed - shown);
+		if (st->freed_anon)
+			PUT("%s%" PRIu64 " unnamed", st->nfreed ? " +" : " ", st->freed_anon);
+	}
+#undef PUT
+}
+
+void report_text_header(FILE *f, const sim *s, const char *path)
+{
+	const struct sim_profile *p = sim_get_profile(s);
+
+	fprintf(f, "# %s under python %s (%s)\n", path, p->name, p->versions);
+	fprintf(f, "%6s %5s  %-30s %8s  %-14s %s\n", "step", "line", "event",
+		"refcnt", "count", "notes");
+}
+
+static void refcnt_text(char *buf, size_t sz, const struct sim_step *st)
+{
+	if (!st->has_refcnt)
+		snprintf(buf, sz, "-");
+	else if (!st->alive)
+		snprintf(buf, sz, "freed");
+	else if (st->immortal)
+		snprintf(buf, sz, "immortal");
+	else
+		snprintf(buf, sz, "%" PRId64 "%s", st->refcnt, st->cached ? "*" : "");
+}
+
+void report_text_step(FILE *f, const sim *s, const struct sim_event *ev,
+		      const struct sim_step *st)
+{
+	char evt[128], rc[32], cnt[40], notes[1024];
+
+	(void)s;
+	format_event(evt, sizeof(evt), ev);
+	refcnt_text(rc, sizeof(rc), st);
+	snprintf(cnt, sizeof(cnt), "%ld %ld %ld", st->count[0], st->count[1], st->count[2]);
+	effects_text(notes, sizeof(notes), st);
+	fprintf(f, "%6" PRIu64 " %5lu  %-30s %8s  %-14s %s\n", st->step, st->line,
+		evt, rc, cnt, notes);
+	for (uint32_t i = 0; i < st->ncollections; i++) {
+		char c[600];
+		report_collection_text(c, sizeof(c), &st->collections[i]);
+		fprintf(f, "%14s-> %s\n", "", c);
+	}
+}
+
+void report_text_summary(FILE *f, const sim *s, uint64_t steps)
+{
+	struct sim_totals t;
+	struct sim_genstats g[3];
+	const struct sim_profile *p = sim_get_profile(s);
+
+	sim_get_totals(s, &t);
+	sim_get_stats(s, g);
+	fprintf(f, "summary: %" PRIu64 " steps under python %s\n", steps, p->name);
+	fprintf(f, "  collections  gen0 %" PRIu64 ", gen1 %" PRIu64 ", gen2 %" PRIu64
+		"; collected %" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
+		g[0].collections, g[1].collections, g[2].collections,
+		g[0].collected, g[1].collected, g[2].collected);
+	fprintf(f, "  work         %" PRIu64 " objects examined, largest collection %" PRIu64 "\n",
+		t.examined, t.max_examined);
+	fprintf(f, "  objects      %" PRIu64 " allocs, %" PRIu64 " freed by refcount, %" PRIu64
+		" freed by the collector, %" PRIu64 " live (peak %" PRIu64 "), peak tracked %" PRIu64 "\n",
+		t.allocs, t.freed_refcount, t.freed_gc, t.live, t.peak_live, t.peak_tracked);
+	fprintf(f, "  reuse        %" PRIu64 " cache hits, %" PRIu64 " free-list reuses\n",
+		t.cache_hits, t.freelist_reuses);
+}
+
+static void json_collection(FILE *f, const struct sim_collection *c)
+{
+	char why[600];
+
+	report_collection_text(why, sizeof(why), c);
+	fprintf(f, "{\"gen\":%d,\"trigger\":\"%s\",\"collected\":%" PRIu64
+		",\"uncollectable\":%" PRIu64 ",\"examined\":%" PRIu64
+		",\"unreachable\":%" PRIu64 ",\"freed\":%" PRIu64
+		",\"survivors\":%" PRIu64 ",\"survivors_to\":%d"
+		",\"untracked_tuples\":%" PRIu64 ",\"untracked_dicts\":%" PRIu64
+		",\"deferred\":%s,\"gen2_skipped\":%s,\"count_before\":[%ld,%ld,%ld]"
+		",\"long_lived_pending\":%" PRId64 ",\"long_lived_total\":%" PRId64
+		",\"freelists_cleared\":%s,\"reason\":\"%s\"}",
+		c->gen, trigger_name(c->trigger), c->collected, c->uncollectable,
+		c->examined, c->unreachable, c->freed, c->survivors, c->survivors_to,
+		c->untracked_tuples, c->untracked_dicts,
+		c->deferred ? "true" : "false", c->gen2_skipped ? "true" : "false",
+		c->count_before[0], c->count_before[1], c->count_before[2],
+		c->pending_after, c->total_after,
+		c->freelists_cleared ? "true" : "false", why);
+}
+
+void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
+		      const struct sim_step *st)
+{
+	(void)s;
+	fprintf(f, "{\"step\":%" PRIu64 ",\"line\":%lu,\"op\":\"%s\",\"count\":[%ld,%ld,%ld]"
+		",\"gen_sizes\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
+		",\"freelist\":{\"list\":%ld,\"dict\":%ld,\"float\":%ld,\"tuple\":[",
+		st->step, st->line, sim_op_name(ev->op), st->count[0], st->count[1],
+		st->count[2], st->gen_sizes[0], st->gen_sizes[1], st->gen_sizes[2],
+		st->freelist.list, st->freelist.dict, st->freelist.flt);
+	for (int i = 0; i < SIM_TUPLE_FREELISTS; i++)
+		fprintf(f, "%s%ld", i ? "," : "", st->freelist.tuple[i]);
+	fputs("]},\"collections\":[", f);
+	for (uint32_t i = 0; i < st->ncollections; i++) {
+		if (i)
+			fputc(',', f);
+		json_collection(f, &st->collections[i]);
+	}
+	fputs("],\"refcnt\":", f);
+	if (!st->has_refcnt || !st->alive)
+		fputs("null", f);
+	else if (st->immortal)
+		fprintf(f, "%lld", IMMORTAL_REFCNT);
+	else
+		fprintf(f, "%" PRId64, st->refcnt);
+	fputs(",\"freed\":[", f);
+	for (uint32_t i = 0; i < st->nfreed; i++)
+		fprintf(f, "%s\"%s\"", i ? "," : "", st->freed[i]);
+	fprintf(f, "],\"stats\":[[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "],[%" PRIu64 ",%" PRIu64
+		",%" PRIu64 "],[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]]}\n",
+		st->stats[0].collections, st->stats[0].collected, st->stats[0].uncollectable,
+		st->stats[1].collections, st->stats[1].collected, st->stats[1].uncollectable,
+		st->stats[2].collections, st->stats[2].collected, st->stats[2].uncollectable);
+}
+
+struct live_dump {
+	FILE *f;
+	int n;
+};
+
+static void dump_live(void *arg, const char *id, int type, int64_t refcnt, int exact)
+{
+	struct live_dump *d = arg;
+
+	(void)type;
+	if (!exact)
+		return;
+	fprintf(d->f, "%s\"%s\":%" PRId64, d->n++ ? "," : "", id, refcnt);
+}
+
+void report_json_summary(FILE *f, const sim *s, uint64_t steps)
+{
+	struct sim_totals t;
+	struct sim_genstats g[3];
+	struct live_dump d = { f, 0 };
+
+	sim_get_totals(s, &t);
+	sim_get_stats(s, g);
+	fprintf(f, "{\"summary\":{\"python\":\"%s\",\"steps\":%" PRIu64
+		",\"collections\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
+		",\"collected\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
+		",\"examined\":%" PRIu64 ",\"max_examined\":%" PRIu64
+		",\"allocs\":%" PRIu64 ",\"freed_refcount\":%" PRIu64 ",\"freed_gc\":%" PRIu64
+		",\"live_objects\":%" PRIu64 ",\"peak_live\":%" PRIu64 ",\"peak_tracked\":%" PRIu64
+		",\"cache_hits\":%" PRIu64 ",\"freelist_reuses\":%" PRIu64 ",\"live\":{",
+		sim_get_profile(s)->name, steps,
+		g[0].collections, g[1].collections, g[2].collections,
+		g[0].collected, g[1].collected, g[2].collected,
+		t.examined, t.max_examined, t.allocs, t.freed_refcount, t.freed_gc,
+		t.live, t.peak_live, t.peak_tracked, t.cache_hits, t.freelist_reuses);
+	sim_each_name(s, dump_live, &d);
+	fputs("}}}\n", f);
+}

@@ -1,0 +1,447 @@
+/*
+ * cache.c - where a new object comes from, and where a dead one goes.
+ *
+ * Mirrors the singletons and caches of CPython (small ints -5..256 in
+ * Objects/longobject.c, the latin-1 characters and the interned strings of
+ * Objects/unicodeobject.c, b"" and single bytes, (), None, True, False) and
+ * the per-type free lists (list, dict, float, tuple by length; see
+ * maybe_freelist_pop/push in Objects/tupleobject.c).  Also Python equality
+ * and hashability, which decide set membership.
+ */
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+#define NSMALLNEG 5
+#define NSMALLPOS 257
+
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--) {
+		h ^= (unsigned char)*p++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static struct blob *blob_new(const char *p, size_t n)
+{
+	struct blob *b = sim_xmalloc(sizeof(*b) + n + 1);
+
+	b->len = (uint32_t)n;
+	b->hash = hash_bytes(p, n);
+	memcpy(b->data, p, n);
+	b->data[n] = '\0';
+	return b;
+}
+
+/* A cache-owned object: the cache keeps one reference of its own. */
+static oref cached_new(struct sim *s, int type)
+{
+	oref h = heap_new_obj(s, type);
+	struct obj *o = OBJ(s, h);
+
+	o->flags |= OF_CACHED;
+	if (s->prof->immortal)
+		o->flags |= OF_IMMORTAL;
+	return h;
+}
+
+static oref cache_hit(struct sim *s, oref *slot, int type, long cls)
+{
+	if (!*slot) {
+		*slot = cached_new(s, type);
+	} else {
+		heap_incref(s, *slot);
+	}
+	heap_effect(s, SIM_FX_CACHE_HIT, type, cls);
+	s->totals.cache_hits++;
+	return *slot;
+}
+
+/* Classes of cache hit, for the reporter (SIM_FX_CACHE_HIT's n). */
+enum { HIT_SINGLETON, HIT_SMALL_INT, HIT_LATIN1, HIT_BYTE };
+
+static int identifier_like(const char *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* The one latin-1 code point of a UTF-8 string, or -1. */
+static int latin1_char(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (n == 1 && u[0] < 0x80)
+		return u[0];
+	if (n == 2 && (u[0] == 0xc2 || u[0] == 0xc3))
+		return ((u[0] & 0x1f) << 6) | (u[1] & 0x3f);
+	return -1;
+}
+
+static oref intern_str(struct sim *s, const char *p, size_t n)
+{
+	struct strtab *t = &s->interned;
+	uint32_t h = hash_bytes(p, n);
+
+	if ((t->used + 1) * 2 > t->nslots) {
+		uint32_t ns = t->nslots ? 2 * t->nslots : 64;
+		oref *slots = sim_xcalloc(ns, sizeof(*slots));
+
+		for (uint32_t i = 0; i < t->nslots; i++) {
+			oref x = t->slots[i];
+
+			if (!x)
+				continue;
+			uint32_t j = OBJ(s, x)->u.s->hash & (ns - 1);
+			while (slots[j])
+				j = (j + 1) & (ns - 1);
+			slots[j] = x;
+		}
+		free(t->slots);
+		t->slots = slots;
+		t->nslots = ns;
+	}
+	uint32_t j = h & (t->nslots - 1);
+	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
+		struct blob *b = OBJ(s, t->slots[j])->u.s;
+
+		if (b->hash == h && b->len == n && memcmp(b->data, p, n) == 0) {
+			heap_incref(s, t->slots[j]);
+			heap_effect(s, SIM_FX_INTERNED, SIM_T_STR, 0);
+			s->totals.cache_hits++;
+			return t->slots[j];
+		}
+	}
+	oref x = cached_new(s, SIM_T_STR);
+	OBJ(s, x)->flags |= OF_INTERNED;
+	OBJ(s, x)->u.s = blob_new(p, n);
+	t->slots[j] = x;
+	t->used++;
+	heap_effect(s, SIM_FX_NEW, SIM_T_STR, 1);
+	return x;
+}
+
+static oref new_container(struct sim *s, int type, uint32_t cap)
+{
+	oref h = heap_new_obj(s, type);
+	struct refs *r = sim_xmalloc(sizeof(*r) + (size_t)cap * sizeof(oref));
+
+	r->len = 0;
+	r->cap = cap;
+	r->next_attr = 0;
+	r->nvalues = 0;
+	OBJ(s, h)->u.r = r;
+	return h;
+}
+
+/*
+ * A GC object: from its free list when there is one and it holds an
+ * object (no count change), else from the allocator, which counts it in
+ * generation 0 and may start a collection before the object exists
+ * (gc_alloc -> _PyObject_GC_Link).
+ */
+static oref gc_object_protect(struct sim *s, int type, long *freelist,
+			      long tuplelen, uint32_t cap, const oref *protect,
+			      int nprotect)
+{
+	if (freelist && *freelist > 0) {
+		--*freelist;
+		heap_effect(s, SIM_FX_FREELIST_POP, type, tuplelen);
+		s->effects[s->neffects - 1].left = *freelist;
+		s->totals.freelist_reuses++;
+	} else {
+		heap_effect(s, SIM_FX_NEW, type, tuplelen);
+		gc_on_alloc(s, protect, nprotect);
+	}
+	return new_container(s, type, cap);
+}
+
+static oref gc_object(struct sim *s, int type, long *freelist, long tuplelen,
+		      uint32_t cap)
+{
+	return gc_object_protect(s, type, freelist, tuplelen, cap, NULL, 0);
+}
+
+/* new_dict for an instance's __dict__, while protect[] are in use. */
+oref cache_new_attrdict(struct sim *s, const oref *protect, int nprotect)
+{
+	return gc_object_protect(s, OT_ATTRDICT, &s->fl.dict, 0, 4, protect,
+				 nprotect);
+}
+
+oref cache_alloc(struct sim *s, const struct sim_event *ev)
+{
+	const struct sim_value *v = &ev->value;
+	oref h;
+
+	s->totals.allocs++;
+	switch (ev->type) {
+	case SIM_T_NONE:
+		return cache_hit(s, &s->none, SIM_T_NONE, HIT_SINGLETON);
+	case SIM_T_BOOL:
+		return cache_hit(s, v->i ? &s->true_ : &s->false_, SIM_T_BOOL,
+				 HIT_SINGLETON);
+	case SIM_T_INT:
+		if (v->fits && v->i >= -NSMALLNEG && v->i < NSMALLPOS) {
+			h = cache_hit(s, &s->small_ints[v->i + NSMALLNEG],
+				      SIM_T_INT, HIT_SMALL_INT);
+			OBJ(s, h)->u.i = v->i;
+			return h;
+		}
+		h = heap_new_obj(s, SIM_T_INT);
+		if (v->fits) {
+			OBJ(s, h)->u.i = v->i;
+		} else {
+			OBJ(s, h)->flags |= OF_BIGVALUE;
+			OBJ(s, h)->u.s = blob_new(v->digits, strlen(v->digits));
+		}
+		heap_effect(s, SIM_FX_NEW, SIM_T_INT, 0);
+		return h;
+	case SIM_T_FLOAT:
+		if (s->fl.flt > 0) {
+			s->fl.flt--;
+			heap_effect(s, SIM_FX_FREELIST_POP, SIM_T_FLOAT, 0);
+			s->effects[s->neffects - 1].left = s->fl.flt;
+			s->totals.freelist_reuses++;
+		} else {
+			heap_effect(s, SIM_FX_NEW, SIM_T_FLOAT, 0);
+		}
+		h = heap_new_obj(s, SIM_T_FLOAT);
+		OBJ(s, h)->u.f = v->f;
+		return h;
+	case SIM_T_STR: {
+		int c = latin1_char(v->s, v->len);
+
+		if (v->len == 0 || c >= 0) {
+			h = v->len == 0 ?
+				cache_hit(s, &s->empty_str, SIM_T_STR, HIT_SINGLETON) :
+				cache_hit(s, &s->latin1[c], SIM_T_STR, HIT_LATIN1);
+			if (!OBJ(s, h)->u.s)
+				OBJ(s, h)->u.s = blob_new(v->s, v->len);
+			return h;
+		}
+		if (identifier_like(v->s, v->len))
+			return intern_str(s, v->s, v->len);
+		h = heap_new_obj(s, SIM_T_STR);
+		OBJ(s, h)->u.s = blob_new(v->s, v->len);
+		heap_effect(s, SIM_FX_NEW, SIM_T_STR, 0);
+		return h;
+	}
+	case SIM_T_BYTES:
+		if (v->len == 0) {
+			h = cache_hit(s, &s->empty_bytes, SIM_T_BYTES, HIT_SINGLETON);
+		} else if (v->len == 1) {
+			h = cache_hit(s, &s->bytes1[(unsigned char)v->s[0]],
+				      SIM_T_BYTES, HIT_BYTE);
+		} else {
+			h = heap_new_obj(s, SIM_T_BYTES);
+			heap_effect(s, SIM_FX_NEW, SIM_T_BYTES, 0);
+		}
+		if (!OBJ(s, h)->u.s)
+			OBJ(s, h)->u.s = blob_new(v->s, v->len);
+		return h;
+	case SIM_T_TUPLE: {
+		long n = v->has ? (long)v->i : 0;
+
+		if (n == 0) {
+			h = cache_hit(s, &s->empty_tuple, SIM_T_TUPLE, HIT_SINGLETON);
+			if (!OBJ(s, h)->u.r) {
+				struct refs *r = sim_xcalloc(1, sizeof(*r));
+				OBJ(s, h)->u.r = r;
+			}
+			return h;
+		}
+		long *fl = n <= s->prof->tuple_pop_max ? &s->fl.tuple[n - 1] : NULL;
+		h = gc_object(s, SIM_T_TUPLE, fl, n, (uint32_t)n);
+		heap_track(s, h);
+		return h;
+	}
+	case SIM_T_LIST:
+		h = gc_object(s, SIM_T_LIST, &s->fl.list, 0, 4);
+		heap_track(s, h);
+		return h;
+	case SIM_T_DICT:
+		/* new_dict: dicts start untracked (MAINTAIN_TRACKING). */
+		return gc_object(s, SIM_T_DICT, &s->fl.dict, 0, 4);
+	case SIM_T_SET:
+		h = gc_object(s, SIM_T_SET, NULL, 0, 4);
+		heap_track(s, h);
+		return h;
+	case SIM_T_OBJECT:
+		h = gc_object(s, SIM_T_OBJECT, NULL, 0, 4);
+		heap_track(s, h);
+		/*
+		 * init_inline_values: the class's shared keys give up one
+		 * usable slot per new instance (never the last one), and the
+		 * instance's values array is as large as the keys can grow.
+		 */
+		if (s->keys_usable > 1)
+			s->keys_usable--;
+		OBJ(s, h)->u.r->nvalues = s->keys_nentries + s->keys_usable;
+		return h;
+	default:
+		assert(0 && "unknown type");
+		return 0;
+	}
+}
+
+/* Push a dying object on its type's free list; 1 if it went there. */
+int cache_release_to_freelist(struct sim *s, oref h)
+{
+	struct obj *o = OBJ(s, h);
+	const struct sim_profile *p = s->prof;
+	long *fl = NULL, max = 0, n = 0;
+	int type = o->type;
+
+	switch (type) {
+	case SIM_T_LIST:
+		fl = &s->fl.list;
+		max = p->freelist_list;
+		break;
+	case SIM_T_DICT:
+	case OT_ATTRDICT:
+		type = SIM_T_DICT;
+		fl = &s->fl.dict;
+		max = p->freelist_dict;
+		break;
+	case SIM_T_FLOAT:
+		fl = &s->fl.flt;
+		max = p->freelist_float;
+		break;
+	case SIM_T_TUPLE:
+		n = o->u.r->cap;
+		if (n < 1 || n > p->tuple_push_max)
+			return 0;
+		fl = &s->fl.tuple[n - 1];
+		max = p->freelist_tuple;
+		break;
+	default:
+		return 0;
+	}
+	if (*fl >= max)
+		return 0;
+	++*fl;
+	heap_effect(s, SIM_FX_FREELIST_PUSH, type, n);
+	s->effects[s->neffects - 1].left = *fl;
+	return 1;
+}
+
+/* clear_freelists, at the end of every full collection. */
+void cache_clear_freelists(struct sim *s)
+{
+	memset(&s->fl, 0, sizeof(s->fl));
+}
+
+void cache_release(struct sim *s)
+{
+	free(s->interned.slots);
+}
+
+static int is_numeric(int type)
+{
+	return type == SIM_T_INT || type == SIM_T_BOOL || type == SIM_T_FLOAT;
+}
+
+/* An exact int equal to float f? */
+static int int_eq_float(const struct obj *i, double f)
+{
+	if (!isfinite(f) || f != floor(f))
+		return 0;
+	if (!(i->flags & OF_BIGVALUE)) {
+		if (f < -9223372036854775808.0 || f >= 9223372036854775808.0)
+			return 0;
+		return (int64_t)f == i->u.i;
+	}
+	/* glibc prints an integral double exactly. */
+	char buf[400];
+	snprintf(buf, sizeof(buf), "%.0f", f);
+	return strcmp(buf, i->u.s->data) == 0;
+}
+
+static int num_equal(const struct obj *a, const struct obj *b)
+{
+	if (a->type == SIM_T_FLOAT && b->type == SIM_T_FLOAT)
+		return a->u.f == b->u.f;
+	if (a->type == SIM_T_FLOAT)
+		return int_eq_float(b, a->u.f);
+	if (b->type == SIM_T_FLOAT)
+		return int_eq_float(a, b->u.f);
+	int abig = !!(a->flags & OF_BIGVALUE), bbig = !!(b->flags & OF_BIGVALUE);
+	if (abig != bbig)
+		return 0;
+	if (abig)
+		return strcmp(a->u.s->data, b->u.s->data) == 0;
+	return a->u.i == b->u.i;
+}
+
+/* Python's == for the values a set compares; identity first, as set lookup. */
+int py_equal(const struct sim *s, oref a, oref b)
+{
+	if (a == b)
+		return 1;
+	const struct obj *x = &s->objs[a], *y = &s->objs[b];
+
+	if (is_numeric(x->type) && is_numeric(y->type))
+		return num_equal(x, y);
+	if (x->type != y->type)
+		return 0;
+	switch (x->type) {
+	case SIM_T_STR:
+	case SIM_T_BYTES:
+		return x->u.s->len == y->u.s->len &&
+		       memcmp(x->u.s->data, y->u.s->data, x->u.s->len) == 0;
+	case SIM_T_TUPLE:
+		if (x->u.r->cap != y->u.r->cap || x->u.r->len != y->u.r->len)
+			return 0;
+		for (uint32_t i = 0; i < x->u.r->len; i++)
+			if (!py_equal(s, x->u.r->v[i], y->u.r->v[i]))
+				return 0;
+		return 1;
+	default:
+		return 0; /* None, objects: identity only */
+	}
+}
+
+/*
+ * 1 if hashable; 0 if not (list, dict, set, or a tuple holding one); -1
+ * for a tuple that is not filled yet, which CPython could not even build.
+ */
+int py_hashable(const struct sim *s, oref h)
+{
+	const struct obj *o = &s->objs[h];
+
+	switch (o->type) {
+	case SIM_T_LIST:
+	case SIM_T_DICT:
+	case SIM_T_SET:
+	case OT_ATTRDICT:
+		return 0;
+	case SIM_T_TUPLE:
+		if (o->u.r->len < o->u.r->cap)
+			return -1;
+		for (uint32_t i = 0; i < o->u.r->len; i++) {
+			int r = py_hashable(s, o->u.r->v[i]);
+			if (r <= 0)
+				return r;
+		}
+		return 1;
+	default:
+		return 1;
+	}
+}

@@ -1,0 +1,284 @@
+/*
+ * heap.c - objects, the refchain, reference counts and deallocation.
+ *
+ * Mirrors Objects/object.c (_Py_NewReference, _Py_Dealloc and the
+ * Py_TRACE_REFS refchain) and the tp_dealloc / tp_clear of the container
+ * types in Objects/{list,tuple,dict,set,type}object.c.  Deallocation runs
+ * from a worklist rather than by recursion, the job CPython's trashcan
+ * does, so that freeing a million nested lists needs no C stack.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+void *sim_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *sim_xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (!p) {
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *sim_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void heap_init(struct sim *s)
+{
+	s->capobjs = 1024;
+	s->objs = sim_xcalloc(s->capobjs, sizeof(*s->objs));
+	s->nobjs = SIM_NHEADS;
+	for (oref h = 1; h < SIM_NHEADS; h++) {
+		struct obj *o = OBJ(s, h);
+
+		o->type = OT_HEAD;
+		o->list = LIST_NONE;
+		o->rc_prev = o->rc_next = h;
+		o->gc_prev = o->gc_next = h;
+	}
+	for (int l = 0; l < LIST_COUNT_; l++) {
+		s->lists[l].head = LIST_HEAD(s, l);
+		s->lists[l].size = 0;
+	}
+}
+
+void heap_release(struct sim *s)
+{
+	for (oref h = SIM_NHEADS; h < s->nobjs; h++) {
+		struct obj *o = OBJ(s, h);
+
+		if (o->type == OT_FREE)
+			continue;
+		if (sim_is_gc_type(o->type))
+			free(o->u.r);
+		else if (o->type == SIM_T_STR || o->type == SIM_T_BYTES ||
+			 (o->flags & OF_BIGVALUE))
+			free(o->u.s);
+	}
+	free(s->objs);
+	free(s->pending);
+}
+
+oref heap_new_obj(struct sim *s, int type)
+{
+	oref h;
+
+	if (s->free_slots) {
+		h = s->free_slots;
+		s->free_slots = OBJ(s, h)->gc_next;
+	} else {
+		if (s->nobjs == s->capobjs) {
+			if (s->capobjs >= UINT32_MAX / 2) {
+				fputs("gcsim: too many live objects\n", stderr);
+				abort();
+			}
+			s->capobjs *= 2;
+			s->objs = sim_xrealloc(s->objs,
+					       (size_t)s->capobjs * sizeof(*s->objs));
+		}
+		h = s->nobjs++;
+	}
+	struct obj *o = OBJ(s, h);
+	memset(o, 0, sizeof(*o));
+	o->type = (uint8_t)type;
+	o->list = LIST_NONE;
+	o->refcnt = 1;
+
+	struct obj *head = OBJ(s, HEAD_REFCHAIN);
+	oref last = head->rc_prev;
+	o->rc_prev = last;
+	o->rc_next = HEAD_REFCHAIN;
+	OBJ(s, last)->rc_next = h;
+	head->rc_prev = h;
+
+	if (++s->live > s->peak_live)
+		s->peak_live = s->live;
+	return h;
+}
+
+void heap_effect(struct sim *s, enum sim_effect_kind k, int type, long n)
+{
+	if (s->neffects == s->capeffects) {
+		s->capeffects = s->capeffects ? 2 * s->capeffects : 8;
+		s->effects = sim_xrealloc(s->effects,
+					  s->capeffects * sizeof(*s->effects));
+	}
+	struct sim_effect *e = &s->effects[s->neffects++];
+	e->kind = k;
+	e->type = type;
+	e->n = n;
+	e->left = 0;
+}
+
+void heap_track(struct sim *s, oref h)
+{
+	assert(sim_is_gc_type(OBJ(s, h)->type) && !sim_is_tracked(s, h));
+	gclist_append(s, h, LIST_GEN0);
+}
+
+void heap_untrack(struct sim *s, oref h)
+{
+	if (sim_is_tracked(s, h))
+		gclist_remove(s, h);
+}
+
+/* _PyObject_GC_MAY_BE_TRACKED: a GC object, and not an untracked tuple. */
+int heap_may_be_tracked(const struct sim *s, oref h)
+{
+	const struct obj *o = &s->objs[h];
+
+	if (!sim_is_gc_type(o->type))
+		return 0;
+	return o->type != SIM_T_TUPLE || o->list != LIST_NONE;
+}
+
+void heap_refs_push(struct sim *s, oref h, oref v)
+{
+	struct obj *o = OBJ(s, h);
+	struct refs *r = o->u.r;
+
+	if (r->len == r->cap) {
+		assert(o->type != SIM_T_TUPLE);
+		uint32_t cap = r->cap ? 2 * r->cap : 4;
+		r = sim_xrealloc(r, sizeof(*r) + (size_t)cap * sizeof(oref));
+		r->cap = cap;
+		o->u.r = r;
+	}
+	r->v[r->len++] = v;
+}
+
+void heap_refs_remove_at(struct sim *s, oref h, uint32_t i)
+{
+	struct refs *r = OBJ(s, h)->u.r;
+
+	assert(i < r->len);
+	memmove(&r->v[i], &r->v[i + 1], (r->len - i - 1) * sizeof(oref));
+	r->len--;
+}
+
+void heap_incref(struct sim *s, oref h)
+{
+	struct obj *o = OBJ(s, h);
+
+	if (!(o->flags & OF_IMMORTAL))
+		o->refcnt++;
+}
+
+static void push_pending(struct sim *s, oref h)
+{
+	if (s->npending == s->cappending) {
+		s->cappending = s->cappending ? 2 * s->cappending : 64;
+		s->pending = sim_xrealloc(s->pending,
+					  s->cappending * sizeof(oref));
+	}
+	s->pending[s->npending++] = h;
+}
+
+/* Drop every reference h holds, in the order its tp_dealloc drops them. */
+static void drop_refs(struct sim *s, oref h)
+{
+	struct obj *o = OBJ(s, h);
+	struct refs *r = o->u.r;
+	uint32_t n = r->len;
+
+	r->len = 0;
+	if (o->type == SIM_T_LIST || o->type == SIM_T_TUPLE) {
+		while (n-- > 0)
+			heap_decref(s, r->v[n]);
+	} else {
+		for (uint32_t i = 0; i < n; i++)
+			heap_decref(s, r->v[i]);
+	}
+}
+
+static void dealloc(struct sim *s, oref h)
+{
+	struct obj *o = OBJ(s, h);
+	int type = o->type;
+
+	assert(o->refcnt == 0 && !(o->flags & OF_CACHED));
+	names_kill_object(s, h);
+	heap_untrack(s, h);
+	if (sim_is_gc_type(type))
+		drop_refs(s, h);
+
+	/* As in list_dealloc & co: the items go first, then the object
+	 * goes to its free list if there is room, else to the allocator. */
+	if (!cache_release_to_freelist(s, h) && sim_is_gc_type(type))
+		gc_on_free(s);
+
+	o = OBJ(s, h);
+	if (sim_is_gc_type(type))
+		free(o->u.r);
+	else if (type == SIM_T_STR || type == SIM_T_BYTES ||
+		 (o->flags & OF_BIGVALUE))
+		free(o->u.s);
+	o->u.i = 0;
+	OBJ(s, o->rc_prev)->rc_next = o->rc_next;
+	OBJ(s, o->rc_next)->rc_prev = o->rc_prev;
+	o->type = OT_FREE;
+	o->gc_next = s->free_slots;
+	s->free_slots = h;
+	s->live--;
+	if (s->collecting)
+		s->totals.freed_gc++;
+	else
+		s->totals.freed_refcount++;
+}
+
+void heap_decref(struct sim *s, oref h)
+{
+	struct obj *o = OBJ(s, h);
+
+	if (o->flags & OF_IMMORTAL)
+		return;
+	assert(o->refcnt > 0);
+	if (--o->refcnt > 0)
+		return;
+	push_pending(s, h);
+	if (s->draining)
+		return;
+	s->draining = 1;
+	while (s->npending > 0)
+		dealloc(s, s->pending[--s->npending]);
+	s->draining = 0;
+}
+
+/*
+ * tp_clear: drop the references a container holds (the collector's way of
+ * breaking a cycle).  Tuples have no tp_clear in CPython, so they keep
+ * theirs; an object in a cycle of tuples alone survives its collection.
+ */
+void heap_clear_refs(struct sim *s, oref h)
+{
+	struct obj *o = OBJ(s, h);
+
+	if (o->type == SIM_T_TUPLE || !sim_is_gc_type(o->type))
+		return;
+	if (o->type == SIM_T_OBJECT)
+		o->dictobj = 0;
+	drop_refs(s, h);
+}

@@ -1,0 +1,62 @@
+/*
+ * profile.c - the CPython versions gcsim simulates, and how they differ.
+ *
+ * Sources for each number: ../shared/reference/cpython-gc-rules.md
+ * (2.4 thresholds, 2.5 when a collection runs, 6.2 free lists, 8 immortal
+ * objects); the conformance suite checks them against the interpreters.
+ */
+#include <string.h>
+
+#include "sim.h"
+
+static const struct sim_profile py311 = {
+	.name = "3.11",
+	.versions = "CPython 3.11.x",
+	.threshold = { 700, 10, 10 },
+	.deferred_gc = 0,
+	.immortal = 0,
+	/* maybe_freelist_push keeps length 20, maybe_freelist_pop never
+	 * hands it out: each size-20 tuple counts once more in count0. */
+	.tuple_pop_max = 19,
+	.tuple_push_max = 20,
+	.shared_keys_max = 30,
+	.freelist_list = 80,
+	.freelist_dict = 80,
+	.freelist_float = 100,
+	.freelist_tuple = 2000,
+};
+
+static const struct sim_profile py312 = {
+	.name = "3.12",
+	.versions = "CPython 3.12.x",
+	.threshold = { 700, 10, 10 },
+	.deferred_gc = 1,
+	.immortal = 1,
+	.tuple_pop_max = 19,
+	.tuple_push_max = 20,
+	.shared_keys_max = 30,
+	.freelist_list = 80,
+	.freelist_dict = 80,
+	.freelist_float = 100,
+	.freelist_tuple = 2000,
+};
+
+static const struct sim_profile *const all[] = { &py311, &py312, NULL };
+
+const struct sim_profile *sim_profile_find(const char *name)
+{
+	for (int i = 0; all[i]; i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
+	return NULL;
+}
+
+const struct sim_profile *sim_profile_default(void)
+{
+	return &py312;
+}
+
+const struct sim_profile *const *sim_profiles(void)
+{
+	return all;
+}

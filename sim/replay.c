@@ -1,0 +1,507 @@
+/*
+ * replay.c - one trace event applied to the simulated interpreter.
+ *
+ * Each event is what a line of Python does (SPEC section 1): alloc is
+ * `x = <new object>`, ref/unref are container mutations (list.append,
+ * d[k] = v, set.add, setattr, ...), del drops a name.  Every event is
+ * validated before anything changes, so an invalid one leaves the heap as
+ * it was.  The container operations mirror CPython's: MAINTAIN_TRACKING
+ * for dicts, set membership by equality, and the inline values and
+ * shared keys of instances (_PyObject_StoreInstanceAttribute).
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+int sim_new(sim **out, const struct sim_config *cfg, struct sim_diag *diag)
+{
+	const struct sim_profile *p = sim_profile_default();
+
+	*out = NULL;
+	if (cfg->python) {
+		p = sim_profile_find(cfg->python);
+		if (!p)
+			return sim_diag_set(diag, SIM_ETRACE, "", 0, 0,
+					    "unknown python version '%s'",
+					    cfg->python);
+	}
+	struct sim *s = sim_xcalloc(1, sizeof(*s));
+	s->prof = p;
+	s->cfg = *cfg;
+	s->cfg.python = p->name;
+	for (int i = 0; i < 3; i++)
+		s->gen[i].threshold = cfg->has_threshold[i] ? cfg->threshold[i] :
+							      p->threshold[i];
+	s->enabled = 1;
+	s->keys_usable = (uint32_t)p->shared_keys_max;
+	heap_init(s);
+	names_init(&s->names);
+	*out = s;
+	return SIM_OK;
+}
+
+void sim_free(sim *s)
+{
+	if (!s)
+		return;
+	heap_release(s);
+	cache_release(s);
+	names_release(&s->names);
+	free(s->freed);
+	free(s->effects);
+	free(s->colls);
+	free(s);
+}
+
+const struct sim_profile *sim_get_profile(const sim *s)
+{
+	return s->prof;
+}
+
+static const char *type_name(int type)
+{
+	if (type == OT_ATTRDICT)
+		return "dict";
+	return sim_type_name((enum sim_type)type);
+}
+
+/* The live object id names, or an error that says why there is none. */
+static int lookup(struct sim *s, const char *id, unsigned long col,
+		  oref *out, uint32_t *name, struct sim_diag *diag)
+{
+	uint32_t ix = names_find(&s->names, id);
+
+	if (!ix)
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, col,
+				    "unknown id '%s'", id);
+	const struct name *nm = &s->names.v[ix];
+	if (!nm->obj)
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, col,
+				    "id '%s' is dead: its object was freed at step %llu (line %lu)",
+				    id, (unsigned long long)nm->died_step,
+				    nm->died_line);
+	*out = nm->obj;
+	if (name)
+		*name = ix;
+	return SIM_OK;
+}
+
+/* MAINTAIN_TRACKING: a dict is tracked once it may hold a tracked object. */
+static void maintain_tracking(struct sim *s, oref d, oref v)
+{
+	if (!sim_is_tracked(s, d) && heap_may_be_tracked(s, v)) {
+		heap_track(s, d);
+		heap_effect(s, SIM_FX_TRACKED, SIM_T_DICT, 0);
+	}
+}
+
+static void dict_insert(struct sim *s, oref d, oref v)
+{
+	heap_incref(s, v);
+	heap_refs_push(s, d, v);
+	maintain_tracking(s, d, v);
+}
+
+/*
+ * make_dict_from_instance_attributes: the instance's values move into a
+ * new dict (tracked if one of them may be), which the instance then
+ * holds instead.
+ */
+static oref materialize_dict(struct sim *s, oref o, oref v)
+{
+	oref protect[2] = { o, v };
+	oref d = cache_new_attrdict(s, protect, 2);
+	struct refs *or = OBJ(s, o)->u.r;
+	int track = 0;
+
+	for (uint32_t i = 0; i < or->len; i++) {
+		heap_refs_push(s, d, or->v[i]);
+		track |= heap_may_be_tracked(s, or->v[i]);
+	}
+	if (track)
+		heap_track(s, d);
+	or = OBJ(s, o)->u.r;
+	or->len = 0;
+	heap_refs_push(s, o, d); /* the new dict's one reference */
+	OBJ(s, o)->dictobj = 1;
+	heap_effect(s, SIM_FX_MATERIALIZED, SIM_T_DICT, or->next_attr);
+	return d;
+}
+
+/* setattr(o, "a<N>", v) for the instance's next attribute number N. */
+static void set_attribute(struct sim *s, oref o, oref v)
+{
+	struct refs *r = OBJ(s, o)->u.r;
+	uint32_t j = r->next_attr++;
+
+	if (OBJ(s, o)->dictobj) {
+		dict_insert(s, r->v[0], v);
+		return;
+	}
+	/* insert_into_dictkeys: a known key, or a new one while usable. */
+	int found = j < s->keys_nentries;
+	if (!found && s->keys_usable > 0) {
+		s->keys_nentries++;
+		s->keys_usable--;
+		found = 1;
+	}
+	if (found) {
+		assert(j < r->nvalues);
+		heap_incref(s, v);
+		heap_refs_push(s, o, v);
+		return;
+	}
+	oref d = materialize_dict(s, o, v);
+	dict_insert(s, d, v);
+}
+
+static int find_ref(const struct sim *s, oref c, oref v, uint32_t *at)
+{
+	const struct refs *r = s->objs[c].u.r;
+
+	for (uint32_t i = 0; i < r->len; i++) {
+		if (r->v[i] == v) {
+			*at = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int find_equal(const struct sim *s, oref set, oref v, uint32_t *at)
+{
+	const struct refs *r = s->objs[set].u.r;
+
+	for (uint32_t i = 0; i < r->len; i++) {
+		if (py_equal(s, r->v[i], v)) {
+			*at = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int check_hashable(struct sim *s, const struct sim_event *ev, oref v,
+			  struct sim_diag *diag)
+{
+	int hashable = py_hashable(s, v);
+	const struct obj *o = OBJ(s, v);
+
+	if (hashable > 0)
+		return SIM_OK;
+	if (hashable < 0)
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+				    "tuple '%s' is not filled yet (%u of %u items), so it cannot be hashed",
+				    ev->dst, o->u.r->len, o->u.r->cap);
+	return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+			    "unhashable type: '%s' ('%s' cannot be a set member)",
+			    o->type == SIM_T_TUPLE ? "tuple holding a list, dict or set" :
+						     type_name(o->type),
+			    ev->dst);
+}
+
+static int do_ref(struct sim *s, const struct sim_event *ev,
+		  struct sim_diag *diag)
+{
+	oref src, dst;
+	uint32_t name;
+	uint32_t at;
+	int rc;
+
+	if ((rc = lookup(s, ev->id, ev->col, &src, &name, diag)))
+		return rc;
+	if (!ev->dst) {
+		heap_incref(s, src);
+		s->names.v[name].roots++;
+		return SIM_OK;
+	}
+	if ((rc = lookup(s, ev->dst, ev->dst_col, &dst, NULL, diag)))
+		return rc;
+	struct obj *o = OBJ(s, src);
+	switch (o->type) {
+	case SIM_T_LIST:
+		heap_incref(s, dst);
+		heap_refs_push(s, src, dst);
+		return SIM_OK;
+	case SIM_T_TUPLE:
+		if (o->u.r->len == o->u.r->cap)
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+					    "tuple '%s' is already full (%u items)",
+					    ev->id, o->u.r->cap);
+		heap_incref(s, dst);
+		heap_refs_push(s, src, dst);
+		return SIM_OK;
+	case SIM_T_DICT:
+		dict_insert(s, src, dst);
+		return SIM_OK;
+	case SIM_T_SET:
+		if ((rc = check_hashable(s, ev, dst, diag)))
+			return rc;
+		if (find_equal(s, src, dst, &at)) {
+			heap_effect(s, SIM_FX_SET_DUPLICATE, OBJ(s, dst)->type, 0);
+			return SIM_OK;
+		}
+		heap_incref(s, dst);
+		heap_refs_push(s, src, dst);
+		return SIM_OK;
+	case SIM_T_OBJECT:
+		set_attribute(s, src, dst);
+		return SIM_OK;
+	default:
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				    "'%s' is a %s, not a container: ref needs a list, tuple, dict, set or object",
+				    ev->id, type_name(o->type));
+	}
+}
+
+static int do_unref(struct sim *s, const struct sim_event *ev,
+		    struct sim_diag *diag)
+{
+	oref src, dst, holder;
+	uint32_t at;
+	int rc;
+
+	if ((rc = lookup(s, ev->id, ev->col, &src, NULL, diag)) ||
+	    (rc = lookup(s, ev->dst, ev->dst_col, &dst, NULL, diag)))
+		return rc;
+	struct obj *o = OBJ(s, src);
+	holder = src;
+	switch (o->type) {
+	case SIM_T_TUPLE:
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				    "unref on tuple '%s': tuples are immutable",
+				    ev->id);
+	case SIM_T_SET:
+		if ((rc = check_hashable(s, ev, dst, diag)))
+			return rc;
+		if (!find_equal(s, src, dst, &at))
+			goto missing;
+		break;
+	case SIM_T_OBJECT:
+		if (o->dictobj)
+			holder = o->u.r->v[0];
+		/* fall through */
+	case SIM_T_LIST:
+	case SIM_T_DICT:
+		if (!find_ref(s, holder, dst, &at))
+			goto missing;
+		break;
+	default:
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				    "'%s' is a %s, not a container: unref needs a list, dict, set or object",
+				    ev->id, type_name(o->type));
+	}
+	oref victim = OBJ(s, holder)->u.r->v[at];
+	heap_refs_remove_at(s, holder, at);
+	heap_decref(s, victim);
+	return SIM_OK;
+missing:
+	return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+			    "%s '%s' holds no reference to '%s'",
+			    type_name(o->type), ev->id, ev->dst);
+}
+
+static int do_alloc(struct sim *s, const struct sim_event *ev,
+		    struct sim_diag *diag)
+{
+	uint32_t ix = names_find(&s->names, ev->id);
+
+	if (ix && s->names.v[ix].obj) {
+		const struct name *nm = &s->names.v[ix];
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				    "id '%s' is still bound to a live %s (since line %lu); use a fresh id",
+				    ev->id, type_name(OBJ(s, nm->obj)->type),
+				    nm->bound_line);
+	}
+	oref h = cache_alloc(s, ev);
+	ix = names_bind(s, ev->id, h);
+	s->names.v[ix].roots = 1;
+	return SIM_OK;
+}
+
+static int do_del(struct sim *s, const struct sim_event *ev,
+		  struct sim_diag *diag)
+{
+	oref h;
+	uint32_t ix;
+	int rc;
+
+	if ((rc = lookup(s, ev->id, ev->col, &h, &ix, diag)))
+		return rc;
+	if (s->names.v[ix].roots == 0)
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				    "'%s' holds no root reference to drop (alloc and 'ref ID' take them, del drops them)",
+				    ev->id);
+	s->names.v[ix].roots--;
+	heap_decref(s, h);
+	return SIM_OK;
+}
+
+static int do_gc(struct sim *s, const struct sim_event *ev)
+{
+	switch (ev->action) {
+	case SIM_GC_ENABLE:
+		s->enabled = 1;
+		break;
+	case SIM_GC_DISABLE:
+		s->enabled = 0;
+		break;
+	case SIM_GC_THRESHOLD:
+		for (int i = 0; i < ev->nnums && i < 3; i++)
+			s->gen[i].threshold = ev->nums[i];
+		break;
+	case SIM_GC_FREEZE:
+		gc_freeze(s);
+		break;
+	case SIM_GC_UNFREEZE:
+		gc_unfreeze(s);
+		break;
+	}
+	return SIM_OK;
+}
+
+static void snapshot(struct sim *s, const struct sim_event *ev,
+		     struct sim_step *st)
+{
+	st->step = s->step_no;
+	st->line = ev->line;
+	st->op = ev->op;
+	for (int i = 0; i < 3; i++) {
+		st->count[i] = s->gen[i].count;
+		st->threshold[i] = s->gen[i].threshold;
+		st->gen_sizes[i] = s->lists[i].size;
+		st->stats[i] = s->stats[i];
+	}
+	st->permanent = s->lists[LIST_PERMANENT].size;
+	st->freelist.list = s->fl.list;
+	st->freelist.dict = s->fl.dict;
+	st->freelist.flt = s->fl.flt;
+	memcpy(st->freelist.tuple, s->fl.tuple, sizeof(st->freelist.tuple));
+	st->collections = s->colls;
+	st->ncollections = s->ncolls;
+	st->effects = s->effects;
+	st->neffects = s->neffects;
+	st->freed = s->freed;
+	st->nfreed = s->nfreed;
+	st->live = s->live;
+
+	st->has_refcnt = 0;
+	const char *subj = NULL;
+	if (ev->op == SIM_OP_ALLOC || ev->op == SIM_OP_DEL ||
+	    (ev->op == SIM_OP_REF && !ev->dst))
+		subj = ev->id;
+	else if (ev->op == SIM_OP_REF || ev->op == SIM_OP_UNREF)
+		subj = ev->dst;
+	st->subject = subj;
+	if (subj) {
+		uint32_t ix = names_find(&s->names, subj);
+		oref h = ix ? s->names.v[ix].obj : 0;
+
+		st->has_refcnt = 1;
+		st->alive = h != 0;
+		st->refcnt = h ? OBJ(s, h)->refcnt : 0;
+		st->immortal = h && (OBJ(s, h)->flags & OF_IMMORTAL);
+		st->cached = h && (OBJ(s, h)->flags & OF_CACHED);
+		st->subject_type = h ? OBJ(s, h)->type : 0;
+	}
+}
+
+int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
+	       struct sim_diag *diag)
+{
+	int rc = SIM_OK;
+
+	if (ev->op == SIM_OP_EXPECT || ev->op == SIM_OP_SETTING)
+		return sim_diag_set(diag, SIM_ETRACE, "", ev->line, ev->col,
+				    "%s is not a step", sim_op_name(ev->op));
+	s->step_no++;
+	s->line = ev->line;
+	s->started = 1;
+	s->nfreed = 0;
+	s->neffects = 0;
+	s->ncolls = 0;
+	memset(st, 0, sizeof(*st));
+	s->step.freed_anon = 0;
+
+	switch (ev->op) {
+	case SIM_OP_ALLOC:
+		rc = do_alloc(s, ev, diag);
+		break;
+	case SIM_OP_REF:
+		rc = do_ref(s, ev, diag);
+		break;
+	case SIM_OP_UNREF:
+		rc = do_unref(s, ev, diag);
+		break;
+	case SIM_OP_DEL:
+		rc = do_del(s, ev, diag);
+		break;
+	case SIM_OP_COLLECT:
+		gc_collect_explicit(s, ev->gen);
+		break;
+	case SIM_OP_GC:
+		rc = do_gc(s, ev);
+		break;
+	default:
+		break;
+	}
+	if (rc) {
+		s->step_no--;
+		return rc;
+	}
+	gc_step_end(s);
+	s->totals.steps++;
+	snapshot(s, ev, st);
+	st->freed_anon = s->step.freed_anon;
+	return SIM_OK;
+}
+
+int sim_apply_setting(sim *s, const struct sim_event *ev, struct sim_diag *diag)
+{
+	if (s->started)
+		return sim_diag_set(diag, SIM_ETRACE, "", ev->line, ev->col,
+				    "settings must come before the first event");
+	if (ev->setting == SIM_SET_PYTHON) {
+		if (strcmp(ev->setting_str, s->prof->name) != 0)
+			return sim_diag_set(diag, SIM_ETRACE, "", ev->line, ev->col,
+					    "the trace is for python %s, the simulator runs %s",
+					    ev->setting_str, s->prof->name);
+		return SIM_OK;
+	}
+	for (int i = 0; i < ev->nnums && i < 3; i++)
+		s->gen[i].threshold = ev->nums[i];
+	return SIM_OK;
+}
+
+void sim_get_totals(const sim *s, struct sim_totals *t)
+{
+	*t = s->totals;
+	t->peak_live = s->peak_live;
+	t->peak_tracked = s->peak_tracked;
+	t->live = s->live;
+}
+
+void sim_get_stats(const sim *s, struct sim_genstats stats[3])
+{
+	memcpy(stats, s->stats, sizeof(s->stats));
+}
+
+void sim_each_name(const sim *s,
+		   void (*fn)(void *arg, const char *id, int type,
+			      int64_t refcnt, int exact),
+		   void *arg)
+{
+	for (uint32_t i = 1; i < s->names.n; i++) {
+		const struct name *nm = &s->names.v[i];
+
+		if (!nm->str || !nm->obj)
+			continue;
+		const struct obj *o = &s->objs[nm->obj];
+		int exact = !(o->flags & (OF_CACHED | OF_IMMORTAL)) &&
+			    o->type != SIM_T_STR;
+		fn(arg, nm->str, o->type, o->refcnt, exact);
+	}
+}

@@ -1,0 +1,191 @@
+/*
+ * sim.h - the gcsim library: a simulated CPython heap that replays trace
+ * events and reports, step by step, what the interpreter's memory manager
+ * does (reference counts, generations, collections, caches, free lists).
+ *
+ * Ownership: sim_new() returns a simulator the caller releases with
+ * sim_free() (sim_free(NULL) does nothing).  The struct sim_step a replay
+ * fills, and every pointer in it, is borrowed from the simulator and stays
+ * valid until the next call that replays an event.
+ */
+#ifndef GCSIM_SIM_H
+#define GCSIM_SIM_H
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "trace.h"
+
+#define SIM_TUPLE_FREELISTS 20 /* tuple free lists: lengths 1..20 */
+
+typedef struct sim sim;
+
+/* A CPython version's rules. */
+struct sim_profile {
+	const char *name;          /* "3.12" */
+	const char *versions;      /* the releases it stands for */
+	long threshold[3];         /* default thresholds */
+	int deferred_gc;           /* 3.12+: collect at the step's end */
+	int immortal;              /* 3.12+: caches and interned strs immortal */
+	int tuple_pop_max;         /* longest tuple reused from a free list */
+	int tuple_push_max;        /* longest tuple kept on a free list */
+	int shared_keys_max;       /* SHARED_KEYS_MAX_SIZE */
+	long freelist_list, freelist_dict, freelist_float, freelist_tuple;
+};
+
+const struct sim_profile *sim_profile_find(const char *name);
+const struct sim_profile *sim_profile_default(void);
+/* All profiles, NULL-terminated. */
+const struct sim_profile *const *sim_profiles(void);
+
+struct sim_config {
+	const char *python;        /* profile name; NULL for the default */
+	long threshold[3];         /* used where has_threshold[i] */
+	int has_threshold[3];
+	int check;                 /* verify the heap after every step */
+	int stress;                /* a full collection after every event */
+};
+
+struct sim_genstats {
+	uint64_t collections;
+	uint64_t collected;
+	uint64_t uncollectable;
+};
+
+enum sim_trigger {
+	SIM_TRIGGER_EXPLICIT,  /* collect event */
+	SIM_TRIGGER_THRESHOLD, /* count0 crossed threshold0 */
+	SIM_TRIGGER_STRESS,    /* --stress */
+};
+
+/* One collection, with the facts behind the decision. */
+struct sim_collection {
+	int gen;
+	enum sim_trigger trigger;
+	int deferred;            /* ran at the step's end (3.12+) */
+	long count_before[3];    /* counts when it started */
+	long threshold[3];
+	int gen2_skipped;        /* automatic: gen 2 was over but braked */
+	int64_t pending_before;  /* long_lived_pending at the decision */
+	int64_t total_before;    /* long_lived_total at the decision */
+	uint64_t examined;       /* objects in the generations collected */
+	uint64_t unreachable;    /* found unreachable */
+	uint64_t collected;      /* CPython's "collected" (m) */
+	uint64_t uncollectable;
+	uint64_t survivors;      /* reachable, after untracking */
+	int survivors_to;        /* generation the survivors went to */
+	uint64_t untracked_tuples;
+	uint64_t untracked_dicts;
+	uint64_t freed;          /* objects freed as a consequence */
+	int freelists_cleared;
+	int64_t pending_after, total_after;
+};
+
+enum sim_effect_kind {
+	SIM_FX_CACHE_HIT,      /* type, n = value class (see cache.c) */
+	SIM_FX_INTERNED,       /* an interned str was reused */
+	SIM_FX_FREELIST_POP,   /* type (tuple: n is the length), left */
+	SIM_FX_FREELIST_PUSH,
+	SIM_FX_NEW,            /* from the allocator; count0 +1 when GC */
+	SIM_FX_TRACKED,        /* a dict became tracked */
+	SIM_FX_MATERIALIZED,   /* an instance __dict__ was made */
+	SIM_FX_SET_DUPLICATE,  /* an equal member was already present */
+	SIM_FX_GC_SCHEDULED,   /* 3.12+: threshold crossed, collection waits */
+};
+
+struct sim_effect {
+	enum sim_effect_kind kind;
+	int type;    /* enum sim_type */
+	long n;      /* tuple length, value class */
+	long left;   /* free-list size after the effect */
+};
+
+struct sim_freelist_sizes {
+	long list, dict, flt;
+	long tuple[SIM_TUPLE_FREELISTS];
+};
+
+/* What one step did and left. */
+struct sim_step {
+	uint64_t step;             /* 1-based */
+	unsigned long line;
+	enum sim_op op;
+	long count[3];
+	long threshold[3];
+	uint64_t gen_sizes[3];
+	uint64_t permanent;
+	struct sim_freelist_sizes freelist;
+	struct sim_genstats stats[3]; /* cumulative */
+	const struct sim_collection *collections;
+	uint32_t ncollections;
+	const struct sim_effect *effects;
+	uint32_t neffects;
+	const char **freed;        /* IDs whose objects were freed, in order */
+	uint32_t nfreed;
+	uint64_t freed_anon;       /* freed objects without an ID */
+	int has_refcnt;            /* the event names an object */
+	int alive;                 /* ... which is still alive */
+	int immortal;              /* ... and immortal (refcnt not meaningful) */
+	int cached;                /* ... and owned by a cache */
+	int64_t refcnt;
+	const char *subject;       /* the ID the refcnt is of */
+	int subject_type;
+	uint64_t live;
+};
+
+struct sim_totals {
+	uint64_t steps;
+	uint64_t allocs;
+	uint64_t freed_refcount;   /* freed by reference counting */
+	uint64_t freed_gc;         /* freed by the collector */
+	uint64_t cache_hits;
+	uint64_t freelist_reuses;
+	uint64_t examined;         /* objects examined by all collections */
+	uint64_t max_examined;     /* the largest single collection */
+	uint64_t peak_live;
+	uint64_t peak_tracked;
+	uint64_t live;
+};
+
+int sim_new(sim **out, const struct sim_config *cfg, struct sim_diag *diag);
+void sim_free(sim *s);
+
+const struct sim_profile *sim_get_profile(const sim *s);
+
+/*
+ * Replay one event (a step; settings are rejected here, see
+ * sim_apply_setting).  On SIM_OK *step describes the step.  On SIM_ETRACE
+ * the event was invalid for the heap (dead ID, ...): diag says why, with
+ * file left for the caller, and the heap is unchanged.
+ */
+int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *step,
+	       struct sim_diag *diag);
+
+/*
+ * Apply a setting line (#: python / #: threshold).  Only before the first
+ * event; the python setting must name the simulator's own profile unless
+ * the caller rebuilds it (see cmd/).
+ */
+int sim_apply_setting(sim *s, const struct sim_event *ev, struct sim_diag *diag);
+
+/*
+ * Check an expect event.  Returns 1 when it holds, 0 when not (with
+ * found/expected descriptions in msg), or -1 with diag set when the
+ * expectation itself cannot apply (unknown ID...).
+ */
+int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t msgsz,
+	       struct sim_diag *diag);
+
+/* Verify every invariant of the heap; 0 when sound, else msg says what broke. */
+int sim_heap_check(const sim *s, char *msg, size_t msgsz);
+
+void sim_get_totals(const sim *s, struct sim_totals *t);
+void sim_get_stats(const sim *s, struct sim_genstats stats[3]);
+
+/* Live named objects, for a final dump: calls fn for each bound name. */
+void sim_each_name(const sim *s,
+		   void (*fn)(void *arg, const char *id, int type,
+			      int64_t refcnt, int exact),
+		   void *arg);
+
+#endif

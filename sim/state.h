@@ -1,0 +1,279 @@
+/*
+ * state.h - the simulated interpreter's state, private to the library.
+ *
+ * Objects live in one growable array and are named by 32-bit handles (the
+ * index), which keeps an object at 48 bytes and makes every list
+ * intrusive.  Handle 0 is "no object"; handles 1..SIM_NHEADS-1 are the
+ * sentinel heads of the lists below, so a list operation never has to
+ * test for an empty list.
+ *
+ * Invariants (checked by sim_heap_check):
+ *  - Every live object, cached ones included, is on the refchain, a
+ *    circular doubly linked list through rc_prev/rc_next headed by
+ *    HEAD_REFCHAIN, in allocation order.
+ *  - A GC object is tracked iff list != LIST_NONE; it then sits on exactly
+ *    one of the lists headed by HEAD_GEN0..HEAD_PERMANENT (or, during a
+ *    collection, HEAD_UNREACHABLE), linked through gc_prev/gc_next, and
+ *    lists[list].size counts it.  Non-GC objects are never tracked.
+ *  - refcnt equals the references that exist: root references held by
+ *    names plus container slots (immortal objects excepted).  An object
+ *    whose refcnt reaches 0 is freed before the step ends.
+ *  - A freed slot is on the slot free list through gc_next and has type
+ *    OT_FREE.
+ */
+#ifndef GCSIM_STATE_H
+#define GCSIM_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim.h"
+
+typedef uint32_t oref; /* an object handle; 0 is none */
+
+/* Object types: the trace's types plus the ones the heap makes itself. */
+enum {
+	OT_FREE = SIM_T_COUNT_, /* an unused slot */
+	OT_ATTRDICT,            /* an instance __dict__ materialized by CPython */
+	OT_HEAD,                /* a list sentinel */
+};
+
+enum {
+	OF_CACHED = 1u << 0,      /* owned by a cache; never freed */
+	OF_IMMORTAL = 1u << 1,    /* refcount never moves (PEP 683) */
+	OF_COLLECTING = 1u << 2,  /* in the set a collection examines */
+	OF_UNREACHABLE = 1u << 3, /* tentatively unreachable (move_unreachable) */
+	OF_INTERNED = 1u << 4,    /* str in the interned table */
+	OF_BIGVALUE = 1u << 5,    /* int that needs u.s for its digits */
+};
+
+/* Which list a tracked object is on. */
+enum {
+	LIST_GEN0,
+	LIST_GEN1,
+	LIST_GEN2,
+	LIST_PERMANENT,
+	LIST_UNREACHABLE,
+	LIST_COUNT_,
+	LIST_NONE = 0xff,
+};
+
+enum {
+	HEAD_REFCHAIN = 1,
+	HEAD_LIST0, /* HEAD_LIST0 + LIST_x heads list x */
+	SIM_NHEADS = HEAD_LIST0 + LIST_COUNT_,
+};
+
+/* A string or bytes payload, or the digits of a big int. */
+struct blob {
+	uint32_t len;
+	uint32_t hash;
+	char data[]; /* len bytes and a NUL */
+};
+
+/*
+ * A container's references, in container order: list items, tuple slots
+ * (filled ones: len <= cap, cap is the tuple's length), dict values in
+ * insertion order, set members in insertion order, and an instance's
+ * attribute values in insertion order (or its one materialized dict).
+ */
+struct refs {
+	uint32_t len;
+	uint32_t cap;
+	uint32_t next_attr;  /* object: number of the next attribute (a0, a1...) */
+	uint32_t nvalues;    /* object: size of its inline values array */
+	oref v[];
+};
+
+struct obj {
+	oref rc_prev, rc_next; /* refchain */
+	oref gc_prev, gc_next; /* generation list; slot free list */
+	int64_t refcnt;
+	int64_t gc_refs;       /* during a collection: update_refs' copy */
+	uint8_t type;          /* enum sim_type or OT_* */
+	uint8_t flags;         /* OF_* */
+	uint8_t list;          /* LIST_* */
+	uint8_t dictobj;       /* object: 1 when its attributes live in a dict */
+	oref names;            /* first name bound to this object, 0 if none */
+	union {
+		int64_t i;       /* int, bool */
+		double f;        /* float */
+		struct blob *s;  /* str, bytes, big int digits */
+		struct refs *r;  /* containers */
+	} u;
+};
+
+struct gclist {
+	oref head;
+	uint64_t size;
+};
+
+struct generation {
+	long threshold;
+	long count;
+};
+
+/* A name (trace ID) bound to an object, or dead. */
+struct name {
+	char *str;
+	uint32_t hash;
+	oref obj;          /* 0 when dead */
+	uint32_t next;     /* next name bound to the same object */
+	uint64_t roots;    /* root references held through this name */
+	uint64_t died_step;
+	unsigned long died_line;
+	uint64_t bound_step;
+	unsigned long bound_line;
+};
+
+struct dead_name {
+	uint32_t ix;
+	uint64_t step; /* the step it died in */
+};
+
+struct names {
+	struct name *v;    /* index 0 unused */
+	uint32_t n, cap;
+	uint32_t free;     /* chain of reusable entries through .next */
+	uint32_t *slots;   /* open addressing: name index, 0 empty, UINT32_MAX deleted */
+	uint32_t nslots, used, tombs;
+	struct dead_name *dead; /* ring of dead names kept for diagnostics */
+	uint32_t dead_head, dead_len, dead_cap;
+};
+
+/* The interned-string table: content -> str object. */
+struct strtab {
+	oref *slots;
+	uint32_t nslots, used;
+};
+
+struct freelists {
+	long list, dict, flt;
+	long tuple[SIM_TUPLE_FREELISTS]; /* index k-1 holds tuples of length k */
+};
+
+struct sim {
+	const struct sim_profile *prof;
+	struct sim_config cfg;
+
+	struct obj *objs;
+	uint32_t nobjs, capobjs;
+	uint32_t free_slots;    /* slot free list, through gc_next */
+	uint64_t live;          /* live objects, cached ones included */
+	uint64_t peak_live;
+	uint64_t tracked;       /* objects on gen0..gen2 and permanent */
+	uint64_t peak_tracked;
+
+	struct gclist lists[LIST_COUNT_];
+	struct generation gen[3];
+	struct sim_genstats stats[3];
+	int enabled;
+	int collecting;
+	int gc_scheduled;       /* 3.12+: a collection waits for the step's end */
+	int64_t long_lived_total;
+	int64_t long_lived_pending;
+
+	struct freelists fl;
+
+	/* caches */
+	oref small_ints[262];   /* -5..256 */
+	oref latin1[256];
+	oref bytes1[256];
+	oref empty_str, empty_bytes, empty_tuple, none, true_, false_;
+	struct strtab interned;
+
+	/* shared keys of the one class all trace objects belong to */
+	uint32_t keys_nentries;
+	uint32_t keys_usable;
+
+	struct names names;
+
+	/* dealloc worklist, so freeing deep structures needs no C stack */
+	oref *pending;
+	uint32_t npending, cappending;
+	int draining;
+
+	/* the step being replayed */
+	uint64_t step_no;
+	unsigned long line;
+	struct sim_step step;
+	const char **freed;
+	uint32_t nfreed, capfreed;
+	struct sim_effect *effects;
+	uint32_t neffects, capeffects;
+	struct sim_collection *colls;
+	uint32_t ncolls, capcolls;
+	struct sim_totals totals;
+	int started;            /* an event has been replayed */
+};
+
+/* Host out-of-memory aborts here; the simulation never models it. */
+void *sim_xmalloc(size_t n);
+void *sim_xcalloc(size_t n, size_t m);
+void *sim_xrealloc(void *p, size_t n);
+
+#define OBJ(s, h) (&(s)->objs[(h)])
+#define LIST_HEAD(s, l) ((oref)(HEAD_LIST0 + (l)))
+
+static inline int sim_is_gc_type(int type)
+{
+	return type == SIM_T_LIST || type == SIM_T_DICT || type == SIM_T_SET ||
+	       type == SIM_T_TUPLE || type == SIM_T_OBJECT ||
+	       type == OT_ATTRDICT;
+}
+
+static inline int sim_is_dict(int type)
+{
+	return type == SIM_T_DICT || type == OT_ATTRDICT;
+}
+
+static inline int sim_is_tracked(const struct sim *s, oref h)
+{
+	return s->objs[h].list != LIST_NONE;
+}
+
+/* heap.c */
+oref heap_new_obj(struct sim *s, int type);
+void heap_incref(struct sim *s, oref h);
+void heap_decref(struct sim *s, oref h);
+void heap_refs_push(struct sim *s, oref h, oref v);
+void heap_refs_remove_at(struct sim *s, oref h, uint32_t i);
+void heap_effect(struct sim *s, enum sim_effect_kind k, int type, long n);
+int heap_may_be_tracked(const struct sim *s, oref h);
+void heap_track(struct sim *s, oref h);
+void heap_untrack(struct sim *s, oref h);
+void heap_clear_refs(struct sim *s, oref h);
+void heap_init(struct sim *s);
+void heap_release(struct sim *s);
+
+/* gc lists (gc.c) */
+void gclist_append(struct sim *s, oref h, int list);
+void gclist_remove(struct sim *s, oref h);
+void gclist_merge(struct sim *s, int from, int to);
+
+/* gc.c */
+void gc_on_alloc(struct sim *s, const oref *protect, int nprotect);
+void gc_on_free(struct sim *s);
+void gc_step_end(struct sim *s);
+long gc_collect_explicit(struct sim *s, int gen);
+void gc_freeze(struct sim *s);
+void gc_unfreeze(struct sim *s);
+
+/* cache.c */
+oref cache_alloc(struct sim *s, const struct sim_event *ev);
+oref cache_new_attrdict(struct sim *s, const oref *protect, int nprotect);
+int cache_release_to_freelist(struct sim *s, oref h);
+void cache_clear_freelists(struct sim *s);
+int py_hashable(const struct sim *s, oref h);
+int py_equal(const struct sim *s, oref a, oref b);
+void cache_release(struct sim *s);
+
+/* names.c */
+void names_init(struct names *n);
+void names_release(struct names *n);
+uint32_t names_find(struct names *n, const char *str);
+uint32_t names_bind(struct sim *s, const char *str, oref obj);
+void names_kill_object(struct sim *s, oref h);
+const char *names_first(const struct sim *s, oref h);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * trace.h - the trace reader: text (.trace), JSON arrays (.json) and JSON
+ * lines (.jsonl), or standard input ("-"), turned into a stream of events.
+ *
+ * The reader checks everything that can be checked from one event alone:
+ * syntax, event names, arity, types, values, ID syntax, expect forms.  What
+ * needs the heap (dead IDs, ref from a non-container, ...) is the replay's
+ * job.  It streams: memory does not grow with the length of the input.
+ *
+ * Ownership: sim_reader_open() returns a reader the caller releases with
+ * sim_reader_free().  Every pointer inside a struct sim_event is borrowed
+ * from the reader and stays valid until the next sim_reader_next() call.
+ */
+#ifndef GCSIM_TRACE_H
+#define GCSIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+#define SIM_ID_MAX 255          /* longest ID, in bytes */
+#define SIM_TUPLE_MAX 100000000 /* longest tuple a trace may allocate */
+
+enum sim_op {
+	SIM_OP_ALLOC,   /* alloc ID TYPE [VALUE] */
+	SIM_OP_REF,     /* ref SRC DST, or ref ID (dst == NULL: a root reference) */
+	SIM_OP_UNREF,   /* unref SRC DST */
+	SIM_OP_DEL,     /* del ID, or unref ID */
+	SIM_OP_COLLECT, /* collect [GEN] */
+	SIM_OP_GC,      /* gc enable|disable|threshold|freeze|unfreeze */
+	SIM_OP_EXPECT,  /* expect KIND ARGS... (not a step) */
+	SIM_OP_SETTING, /* #: python X / #: threshold T0 [T1 [T2]] (not a step) */
+};
+
+enum sim_type {
+	SIM_T_NONE,
+	SIM_T_BOOL,
+	SIM_T_INT,
+	SIM_T_FLOAT,
+	SIM_T_STR,
+	SIM_T_BYTES,
+	SIM_T_TUPLE,
+	SIM_T_LIST,
+	SIM_T_DICT,
+	SIM_T_SET,
+	SIM_T_OBJECT,
+	SIM_T_COUNT_ /* number of types a trace can name */
+};
+
+enum sim_gc_action {
+	SIM_GC_ENABLE,
+	SIM_GC_DISABLE,
+	SIM_GC_THRESHOLD,
+	SIM_GC_FREEZE,
+	SIM_GC_UNFREEZE,
+};
+
+enum sim_expect_kind {
+	SIM_EXPECT_REFCNT,      /* refcnt ID N */
+	SIM_EXPECT_ALIVE,       /* alive ID */
+	SIM_EXPECT_FREED,       /* freed ID */
+	SIM_EXPECT_TRACKED,     /* tracked ID */
+	SIM_EXPECT_UNTRACKED,   /* untracked ID */
+	SIM_EXPECT_GEN,         /* gen ID G */
+	SIM_EXPECT_SAME,        /* same ID ID */
+	SIM_EXPECT_COUNT,       /* count C0 C1 C2 */
+	SIM_EXPECT_COLLECTIONS, /* collections K0 K1 K2 */
+	SIM_EXPECT_COLLECTED,   /* collected N */
+	SIM_EXPECT_FREELIST,    /* freelist TYPE N */
+};
+
+enum sim_setting {
+	SIM_SET_PYTHON,    /* str: the profile name */
+	SIM_SET_THRESHOLD, /* nums[0..nnums) */
+};
+
+/* A value as written in an alloc event, already decoded. */
+struct sim_value {
+	int has;             /* 0 when the event gave no value */
+	int64_t i;           /* int (when fits), bool (0/1), tuple length */
+	int fits;            /* int: the value fits in i */
+	const char *digits;  /* int: canonical decimal ("-12", "0"), always set */
+	double f;            /* float */
+	const char *s;       /* str: UTF-8; bytes: raw bytes (may hold NUL) */
+	size_t len;          /* length of s in bytes */
+};
+
+struct sim_event {
+	enum sim_op op;
+	unsigned long line;  /* 1-based source line of the event */
+	unsigned long col;   /* 1-based column of the event's first token */
+	unsigned long index; /* 0-based index among the input's records
+	                        (JSON: the array element or line object) */
+
+	const char *id;  /* alloc, del, ref ID; ref/unref: SRC */
+	const char *dst; /* ref/unref SRC DST; NULL for a root ref */
+	unsigned long dst_col; /* column of DST (text) for diagnostics */
+
+	enum sim_type type;    /* alloc */
+	struct sim_value value;
+
+	int gen;               /* collect: 0..2 */
+	enum sim_gc_action action;
+	long nums[3];          /* gc threshold, expect numbers, setting */
+	int nnums;
+
+	enum sim_expect_kind expect;
+	const char *id2;       /* expect same: the second ID */
+	int fl_type;           /* expect freelist: SIM_T_LIST, _DICT, _FLOAT, _TUPLE */
+	int fl_size;           /* expect freelist tuple:K: K (1..20) */
+
+	enum sim_setting setting;
+	const char *setting_str;
+};
+
+enum sim_format {
+	SIM_FMT_AUTO, /* by extension; standard input is sniffed */
+	SIM_FMT_TEXT,
+	SIM_FMT_JSON,
+	SIM_FMT_JSONL,
+};
+
+typedef struct sim_reader sim_reader;
+
+/*
+ * Open PATH ("-" for standard input).  Returns SIM_OK, or SIM_EIO with
+ * diag filled when the file cannot be opened.
+ */
+int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
+		    struct sim_diag *diag);
+
+/*
+ * Read the next event into *ev.  Returns SIM_OK, SIM_EOF at the end,
+ * SIM_ETRACE (invalid input) or SIM_EIO, with diag filled.  After an
+ * error the reader must not be used again except to free it.
+ */
+int sim_reader_next(sim_reader *r, struct sim_event *ev, struct sim_diag *diag);
+
+/* Bytes consumed so far and the input's size (0 when unknown). */
+uint64_t sim_reader_offset(const sim_reader *r);
+uint64_t sim_reader_size(const sim_reader *r);
+
+/* The path as given, for diagnostics ("<stdin>" for "-"). */
+const char *sim_reader_path(const sim_reader *r);
+
+void sim_reader_free(sim_reader *r);
+
+/* Names used in traces and output: "list", "tuple", "enable", ... */
+const char *sim_type_name(enum sim_type t);
+const char *sim_op_name(enum sim_op op);
+const char *sim_gc_action_name(enum sim_gc_action a);
+const char *sim_expect_name(enum sim_expect_kind k);
+
+#endif
