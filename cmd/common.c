@@ -290,6 +290,10 @@ void replay_file(const char *path, const struct common_opts *o,
 		}
 		if (ev.op == SIM_OP_EXPECT) {
 			char msg[600] = "";
+
+			/* Under --stress every collection differs: nothing to check. */
+			if (o->stress)
+				continue;
 			int ok = sim_expect(s, &ev, msg, sizeof(msg), &res->diag);
 			if (ok < 0) {
 				fill_diag_file(&res->diag, shown);
