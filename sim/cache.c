@@ -41,7 +41,7 @@ static struct blob *blob_new(const char *p, size_t n)
 	return b;
 }
 
-/* A cache-owned object: the cache keeps one reference of its own. */
+/* A new cache-owned object: the cache keeps one reference of its own. */
 static oref cached_new(struct sim *s, int type)
 {
 	oref h = heap_new_obj(s, type);
@@ -50,6 +50,7 @@ static oref cached_new(struct sim *s, int type)
 	o->flags |= OF_CACHED;
 	if (s->prof->immortal)
 		o->flags |= OF_IMMORTAL;
+	o->refcnt = 2; /* the cache's and the caller's */
 	return h;
 }
 
@@ -195,8 +196,10 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 	case SIM_T_NONE:
 		return cache_hit(s, &s->none, SIM_T_NONE, HIT_SINGLETON);
 	case SIM_T_BOOL:
-		return cache_hit(s, v->i ? &s->true_ : &s->false_, SIM_T_BOOL,
-				 HIT_SINGLETON);
+		h = cache_hit(s, v->i ? &s->true_ : &s->false_, SIM_T_BOOL,
+			      HIT_SINGLETON);
+		OBJ(s, h)->u.i = v->i != 0;
+		return h;
 	case SIM_T_INT:
 		if (v->fits && v->i >= -NSMALLNEG && v->i < NSMALLPOS) {
 			h = cache_hit(s, &s->small_ints[v->i + NSMALLNEG],
