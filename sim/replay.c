@@ -211,7 +211,7 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 	uint32_t at;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->col, &src, &name, diag)))
+	if ((rc = lookup(s, ev->id, ev->id_col, &src, &name, diag)))
 		return rc;
 	if (!ev->dst) {
 		heap_incref(s, src);
@@ -264,7 +264,7 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 	uint32_t at;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->col, &src, NULL, diag)) ||
+	if ((rc = lookup(s, ev->id, ev->id_col, &src, NULL, diag)) ||
 	    (rc = lookup(s, ev->dst, ev->dst_col, &dst, NULL, diag)))
 		return rc;
 	struct obj *o = OBJ(s, src);
@@ -329,7 +329,7 @@ static int do_del(struct sim *s, const struct sim_event *ev,
 	uint32_t ix;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->col, &h, &ix, diag)))
+	if ((rc = lookup(s, ev->id, ev->id_col, &h, &ix, diag)))
 		return rc;
 	if (s->names.v[ix].roots == 0)
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,

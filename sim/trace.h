@@ -95,6 +95,7 @@ struct sim_event {
 
 	const char *id;  /* alloc, del, ref ID; ref/unref: SRC */
 	const char *dst; /* ref/unref SRC DST; NULL for a root ref */
+	unsigned long id_col;  /* column of ID / SRC (text) for diagnostics */
 	unsigned long dst_col; /* column of DST (text) for diagnostics */
 
 	enum sim_type type;    /* alloc */

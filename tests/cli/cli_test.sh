@@ -1,0 +1,97 @@
+#!/bin/sh
+# Command-line behaviour of gcsim as a user meets it: exit codes, the exact
+# wording of failures and errors, format conversions and standard input.
+# usage: cli_test.sh GCSIM TESTDIR TRACESDIR
+set -u
+gcsim=$1 dir=$2 traces=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+check() { # name, expected status, command...
+	name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name: exit $got, want $want"
+		cat "$tmp/out" "$tmp/err"
+	fi
+}
+
+contains() { # name, file, text
+	if grep -qF -- "$3" "$tmp/$2"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $1: '$3' not in $2:"
+		cat "$tmp/$2"
+	fi
+}
+
+check wrong-expect 1 "$gcsim" check "$dir/wrong-expect.trace"
+contains wrong-refcnt out "$dir/wrong-expect.trace:5: expected refcnt 3 for 'b', found 2"
+if grep -q "wrong-expect.trace:6:" "$tmp/out"; then # a true expectation is not listed
+	fail=$((fail + 1)); echo "FAIL true-expect-listed"
+else
+	pass=$((pass + 1))
+fi
+contains wrong-freed out "$dir/wrong-expect.trace:7: expected 'a' freed, found it alive (refcnt 1)"
+contains fail-line out "FAIL  $dir/wrong-expect.trace (2 of 3 expectations failed, python 3.12)"
+contains total out "0 passed, 1 failed"
+
+check run-wrong-expect 1 "$gcsim" run --quiet "$dir/wrong-expect.trace"
+contains run-expect-stderr err "gcsim: expect failed: line 5: expected refcnt 3 for 'b', found 2"
+
+check bad-event 3 "$gcsim" run "$dir/bad-event.trace"
+contains bad-event-msg err "gcsim: error: $dir/bad-event.trace:2:1: unknown event 'frob'"
+check dead-id 3 "$gcsim" run "$dir/dead-id.trace"
+contains dead-id-msg err "$dir/dead-id.trace:3:5: id 'a' is dead: its object was freed at step 2 (line 2)"
+check check-invalid 3 "$gcsim" check "$dir/bad-event.trace"
+contains check-invalid-line out "ERROR $dir/bad-event.trace:2:1: unknown event 'frob'"
+
+check missing-file 4 "$gcsim" run "$tmp/no-such.trace"
+check no-command 2 "$gcsim"
+check bad-command 2 "$gcsim" frob
+check bad-option 2 "$gcsim" run --frob "$dir/dead-id.trace"
+check bad-python 2 "$gcsim" run --python 2.7 "$dir/dead-id.trace"
+contains bad-python-msg err "unknown python version '2.7'"
+check bad-threshold 2 "$gcsim" run --threshold 1,x "$dir/dead-id.trace"
+check help 0 "$gcsim" --help
+contains help-lists-run out "run "
+check run-help 0 "$gcsim" run --help
+check check-help 0 "$gcsim" check --help
+check convert-help 0 "$gcsim" convert --help
+check version 0 "$gcsim" --version
+contains version-text out "gcsim "
+
+# The same events as text, JSON and JSON lines give the same replay.
+for f in "$traces"/*.trace; do
+	b=$(basename "$f" .trace)
+	"$gcsim" convert "$f" "$tmp/$b.json" || { fail=$((fail + 1)); echo "FAIL convert $b.json"; continue; }
+	"$gcsim" convert "$f" "$tmp/$b.jsonl" || { fail=$((fail + 1)); echo "FAIL convert $b.jsonl"; continue; }
+	"$gcsim" convert "$tmp/$b.json" "$tmp/$b.back.trace"
+	"$gcsim" run --format jsonl "$f" >"$tmp/a" 2>/dev/null
+	for g in "$tmp/$b.json" "$tmp/$b.jsonl" "$tmp/$b.back.trace"; do
+		"$gcsim" run --format jsonl "$g" >"$tmp/b" 2>/dev/null
+		# Converting drops comments, which moves lines: compare all but "line".
+		sed 's/"line":[0-9]*,//' "$tmp/a" >"$tmp/a2"
+		sed 's/"line":[0-9]*,//' "$tmp/b" >"$tmp/b2"
+		if cmp -s "$tmp/a2" "$tmp/b2"; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL same replay: $f vs $(basename "$g")"
+		fi
+	done
+done
+
+# Standard input.
+check stdin 0 sh -c "\"$gcsim\" run --quiet - < \"$traces/two-list-cycle.trace\""
+contains stdin-summary out "summary:"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
