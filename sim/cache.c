@@ -393,11 +393,19 @@ static int num_equal(const struct obj *a, const struct obj *b)
 	return a->u.i == b->u.i;
 }
 
-/* Python's == for the values a set compares; identity first, as set lookup. */
-int py_equal(const struct sim *s, oref a, oref b)
+/*
+ * Deeper tuples than this are compared by identity and taken as hashable:
+ * CPython would recurse without bound on them (a tuple that holds itself
+ * can only be built through the C API), the simulator must not.
+ */
+#define MAX_DEPTH 10000
+
+static int equal_at(const struct sim *s, oref a, oref b, int depth)
 {
 	if (a == b)
 		return 1;
+	if (depth > MAX_DEPTH)
+		return 0;
 	const struct obj *x = &s->objs[a], *y = &s->objs[b];
 
 	if (is_numeric(x->type) && is_numeric(y->type))
@@ -413,7 +421,7 @@ int py_equal(const struct sim *s, oref a, oref b)
 		if (x->u.r->cap != y->u.r->cap || x->u.r->len != y->u.r->len)
 			return 0;
 		for (uint32_t i = 0; i < x->u.r->len; i++)
-			if (!py_equal(s, x->u.r->v[i], y->u.r->v[i]))
+			if (!equal_at(s, x->u.r->v[i], y->u.r->v[i], depth + 1))
 				return 0;
 		return 1;
 	default:
@@ -421,14 +429,22 @@ int py_equal(const struct sim *s, oref a, oref b)
 	}
 }
 
+/* Python's == for the values a set compares; identity first, as set lookup. */
+int py_equal(const struct sim *s, oref a, oref b)
+{
+	return equal_at(s, a, b, 0);
+}
+
 /*
  * 1 if hashable; 0 if not (list, dict, set, or a tuple holding one); -1
  * for a tuple that is not filled yet, which CPython could not even build.
  */
-int py_hashable(const struct sim *s, oref h)
+static int hashable_at(const struct sim *s, oref h, int depth)
 {
 	const struct obj *o = &s->objs[h];
 
+	if (depth > MAX_DEPTH)
+		return 1;
 	switch (o->type) {
 	case SIM_T_LIST:
 	case SIM_T_DICT:
@@ -439,7 +455,7 @@ int py_hashable(const struct sim *s, oref h)
 		if (o->u.r->len < o->u.r->cap)
 			return -1;
 		for (uint32_t i = 0; i < o->u.r->len; i++) {
-			int r = py_hashable(s, o->u.r->v[i]);
+			int r = hashable_at(s, o->u.r->v[i], depth + 1);
 			if (r <= 0)
 				return r;
 		}
@@ -447,4 +463,9 @@ int py_hashable(const struct sim *s, oref h)
 	default:
 		return 1;
 	}
+}
+
+int py_hashable(const struct sim *s, oref h)
+{
+	return hashable_at(s, h, 0);
 }

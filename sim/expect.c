@@ -45,8 +45,8 @@ static const char *where(const struct sim *s, oref h, char *buf, size_t sz)
 	if (o->list == LIST_NONE)
 		return "untracked";
 	if (o->list == LIST_PERMANENT)
-		return "the permanent generation";
-	snprintf(buf, sz, "generation %d", o->list);
+		return "in the permanent generation";
+	snprintf(buf, sz, "in generation %d", o->list);
 	return buf;
 }
 

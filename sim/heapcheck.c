@@ -46,7 +46,7 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 	oref prev = HEAD_REFCHAIN;
 	for (oref h = s->objs[HEAD_REFCHAIN].rc_next; h != HEAD_REFCHAIN;
 	     prev = h, h = s->objs[h].rc_next) {
-		if (h >= s->nobjs || s->objs[h].type >= OT_FREE || s->objs[h].rc_prev != prev || ++n > s->live) {
+		if (h >= s->nobjs || s->objs[h].type == OT_FREE || s->objs[h].type == OT_HEAD || s->objs[h].rc_prev != prev || ++n > s->live) {
 			free(expect);
 			return fail(msg, sz, "refchain is broken after object %u", prev);
 		}
@@ -104,7 +104,7 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 		}
 		for (uint32_t k = 0; k < o->u.r->len; k++) {
 			oref c = o->u.r->v[k];
-			if (c >= s->nobjs || s->objs[c].type >= OT_FREE) {
+			if (c >= s->nobjs || s->objs[c].type == OT_FREE || s->objs[c].type == OT_HEAD) {
 				free(expect);
 				return fail(msg, sz, "%s refers to a freed object", label(s, h, b, sizeof(b)));
 			}

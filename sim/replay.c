@@ -68,6 +68,11 @@ static const char *type_name(int type)
 	return sim_type_name((enum sim_type)type);
 }
 
+static const char *article(int type)
+{
+	return type == SIM_T_INT || type == SIM_T_OBJECT ? "an" : "a";
+}
+
 /* The live object id names, or an error that says why there is none. */
 static int lookup(struct sim *s, const char *id, unsigned long col,
 		  oref *out, uint32_t *name, struct sim_diag *diag)
@@ -192,6 +197,10 @@ static int check_hashable(struct sim *s, const struct sim_event *ev, oref v,
 
 	if (hashable > 0)
 		return SIM_OK;
+	if (hashable < 0 && o->u.r->len == o->u.r->cap)
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+				    "tuple '%s' holds a tuple that is not filled yet, so it cannot be hashed",
+				    ev->dst);
 	if (hashable < 0)
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
 				    "tuple '%s' is not filled yet (%u of %u items), so it cannot be hashed",
@@ -252,8 +261,8 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 		return SIM_OK;
 	default:
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
-				    "'%s' is a %s, not a container: ref needs a list, tuple, dict, set or object",
-				    ev->id, type_name(o->type));
+				    "'%s' is %s %s, not a container: ref needs a list, tuple, dict, set or object",
+				    ev->id, article(o->type), type_name(o->type));
 	}
 }
 
@@ -291,8 +300,8 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 		break;
 	default:
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
-				    "'%s' is a %s, not a container: unref needs a list, dict, set or object",
-				    ev->id, type_name(o->type));
+				    "'%s' is %s %s, not a container: unref needs a list, dict, set or object",
+				    ev->id, article(o->type), type_name(o->type));
 	}
 	oref victim = OBJ(s, holder)->u.r->v[at];
 	heap_refs_remove_at(s, holder, at);
@@ -395,11 +404,12 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 		subj = ev->id;
 	else if (ev->op == SIM_OP_REF || ev->op == SIM_OP_UNREF)
 		subj = ev->dst;
-	st->subject = subj;
+	st->subject = NULL;
 	if (subj) {
 		uint32_t ix = names_find(&s->names, subj);
 		oref h = ix ? s->names.v[ix].obj : 0;
 
+		st->subject = ix ? s->names.v[ix].str : NULL;
 		st->has_refcnt = 1;
 		st->alive = h != 0;
 		st->refcnt = h ? OBJ(s, h)->refcnt : 0;

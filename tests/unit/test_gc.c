@@ -1,0 +1,855 @@
+/*
+ * test_gc.c - the generations and the collector (sim/gc.c): when a
+ * collection runs and which generation it takes, the counter updates,
+ * survivors, tuple and dict untracking, free lists, freeze, --stress.
+ * Expected values come from ../../../shared/reference/cpython-gc-rules.md
+ * (cited by section as "rules 2.5").
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "unit_helpers.h"
+
+/* n lists kept alive, named <prefix><i>. */
+static void make_lists(struct th *t, const char *prefix, int from, int to)
+{
+	struct tb b = { 0 };
+
+	for (int i = from; i < to; i++)
+		tb_add(&b, "alloc %s%d list\n", prefix, i);
+	int rc = th_run(t, b.p);
+	tb_free(&b);
+	TH_RC_OK(t, rc);
+}
+
+static const struct sim_collection *only_collection(const struct th *t)
+{
+	if (t->st.ncollections != 1) {
+		print_error("step %llu: %u collections, expected 1\n",
+			    (unsigned long long)t->st.step, t->st.ncollections);
+		fail();
+	}
+	return &t->st.collections[0];
+}
+
+static void assert_no_collection(const struct th *t)
+{
+	if (t->st.ncollections != 0) {
+		print_error("step %llu: %u collections (gen %d), expected none\n",
+			    (unsigned long long)t->st.step, t->st.ncollections,
+			    t->st.collections[0].gen);
+		fail();
+	}
+}
+
+/* ---- when a collection runs (rules 2.4, 2.5) ---- */
+
+/*
+ * 3.11: count0 > 700 at the 701st allocation, and the collection runs
+ * inside it, before the new object is tracked: the 700 older lists are
+ * examined, and the new one is left in generation 0, uncounted.
+ */
+static void gen0_is_collected_inside_the_701st_allocation_in_3_11(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.11");
+
+	make_lists(t, "p", 0, 700);
+	assert_no_collection(t);
+	assert_int_equal(t->st.threshold[0], 700);
+	assert_int_equal(t->st.threshold[1], 10);
+	assert_int_equal(t->st.threshold[2], 10);
+	TH_OK(t, "expect count 700 0 0\n"
+		 "expect collections 0 0 0\n"
+		 "alloc x list\n"
+		 "expect count 0 1 0\n"
+		 "expect collections 1 0 0\n"
+		 "expect gen x 0\n"
+		 "expect gen p0 1\n"
+		 "expect gen p699 1\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->gen, 0);
+	assert_int_equal(c->trigger, SIM_TRIGGER_THRESHOLD);
+	assert_false(c->deferred);
+	assert_int_equal(c->examined, 700);
+	assert_int_equal(c->count_before[0], 701);
+	assert_int_equal(c->count_before[1], 0);
+	assert_int_equal(c->threshold[0], 700);
+	assert_int_equal(c->unreachable, 0);
+	assert_int_equal(c->collected, 0);
+	assert_int_equal(c->survivors, 700);
+	assert_int_equal(c->survivors_to, 1);
+	assert_int_equal(t->st.gen_sizes[0], 1);
+	assert_int_equal(t->st.gen_sizes[1], 700);
+	assert_int_equal(t->st.gen_sizes[2], 0);
+	assert_int_equal(t->st.count[0], 0);
+	th_close(t);
+}
+
+/* 3.12: the collection waits for the step's end and sees the new list. */
+static void gen0_is_collected_at_the_end_of_the_701st_allocation_in_3_12(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	make_lists(t, "p", 0, 700);
+	assert_no_collection(t);
+	TH_OK(t, "expect count 700 0 0\n"
+		 "alloc x list\n"
+		 "expect count 0 1 0\n"
+		 "expect collections 1 0 0\n"
+		 "expect gen x 1\n"
+		 "expect gen p0 1\n");
+	assert_true(th_has_effect(t, SIM_FX_GC_SCHEDULED, -1));
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->gen, 0);
+	assert_int_equal(c->trigger, SIM_TRIGGER_THRESHOLD);
+	assert_true(c->deferred);
+	assert_int_equal(c->examined, 701);
+	assert_int_equal(c->count_before[0], 701);
+	assert_int_equal(c->survivors, 701);
+	assert_int_equal(t->st.gen_sizes[0], 0);
+	assert_int_equal(t->st.gen_sizes[1], 701);
+	th_close(t);
+}
+
+/* Non-GC allocations and free-list reuse do not bring a collection on. */
+static void only_counted_allocations_bring_the_collection_nearer(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.11");
+	struct tb b = { 0 };
+
+	make_lists(t, "p", 0, 700);
+	for (int i = 0; i < 50; i++)
+		tb_add(&b, "alloc f%d float 1.5\nalloc i%d int 100000\n", i, i);
+	tb_add(&b, "del p0\n"           /* to the list free list */
+		   "alloc q list\n"     /* and back: no count */
+		   "expect count 700 0 0\n"
+		   "expect collections 0 0 0\n");
+	int rc = th_run(t, b.p);
+	tb_free(&b);
+	TH_RC_OK(t, rc);
+	TH_OK(t, "alloc r dict\n"       /* untracked, but counted */
+		 "expect collections 1 0 0\n"
+		 "expect count 0 1 0\n"
+		 "expect untracked r\n");
+	assert_int_equal(only_collection(t)->examined, 700);
+	th_close(t);
+}
+
+/* rules 2.3: count[g+1] += 1, counts 0..g reset. */
+static void a_collection_bumps_the_next_count_and_resets_its_own(void **state)
+{
+	(void)state;
+	const char *const profiles[] = { "3.12", "3.11" };
+
+	for (int p = 0; p < 2; p++) {
+		struct th *t = th_open(profiles[p]);
+
+		TH_OK(t, "alloc a list\n"
+			 "alloc b list\n"
+			 "alloc c dict\n"
+			 "expect count 3 0 0\n"
+			 "collect 0\n"
+			 "expect count 0 1 0\n"
+			 "alloc d list\n"
+			 "expect count 1 1 0\n"
+			 "collect 0\n"
+			 "expect count 0 2 0\n"
+			 "collect 1\n"
+			 "expect count 0 0 1\n"
+			 "collect 0\n"       /* rules 11: (0,0,1) -> (0,1,1) */
+			 "expect count 0 1 1\n"
+			 "alloc e list\n"
+			 "alloc f list\n"
+			 "expect count 2 1 1\n"
+			 "collect 1\n"
+			 "expect count 0 0 2\n"
+			 "alloc g set\n"
+			 "collect 2\n"
+			 "expect count 0 0 0\n"
+			 "expect collections 3 2 1\n");
+		struct sim_genstats st[3];
+		sim_get_stats(t->s, st);
+		assert_int_equal(st[0].collections, 3);
+		assert_int_equal(st[1].collections, 2);
+		assert_int_equal(st[2].collections, 1);
+		assert_int_equal(t->st.stats[2].collections, 1);
+		th_close(t);
+	}
+}
+
+static void survivors_move_to_the_next_generation(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc a list\n"
+		 "alloc b list\n"
+		 "expect gen a 0\n"
+		 "collect 0\n"
+		 "expect gen a 1\n"
+		 "expect gen b 1\n"
+		 "alloc c list\n");
+	assert_int_equal(t->st.gen_sizes[0], 1);
+	assert_int_equal(t->st.gen_sizes[1], 2);
+	assert_int_equal(t->st.gen_sizes[2], 0);
+	TH_OK(t, "collect 1\n"
+		 "expect gen a 2\n"
+		 "expect gen c 2\n");
+	assert_int_equal(t->st.gen_sizes[0], 0);
+	assert_int_equal(t->st.gen_sizes[1], 0);
+	assert_int_equal(t->st.gen_sizes[2], 3);
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->examined, 3);
+	assert_int_equal(c->survivors_to, 2);
+	TH_OK(t, "alloc d list\n"
+		 "collect 2\n"
+		 "expect gen a 2\n"
+		 "expect gen d 2\n");
+	assert_int_equal(t->st.gen_sizes[2], 4);
+	c = only_collection(t);
+	assert_int_equal(c->examined, 4);
+	assert_int_equal(c->survivors_to, 2);
+	assert_int_equal(t->st.permanent, 0);
+	th_close(t);
+}
+
+/* With thresholds (1, 10, 10) every second allocation collects gen 0,
+ * until count1 > 10 makes it gen 1 (rules 3). */
+static void gen1_is_collected_when_count1_exceeds_its_threshold(void **state)
+{
+	(void)state;
+	const char *const profiles[] = { "3.12", "3.11" };
+
+	for (int p = 0; p < 2; p++) {
+		struct th *t = th_open(profiles[p]);
+
+		TH_OK(t, "gc threshold 1 10 10\n");
+		assert_int_equal(t->st.threshold[0], 1);
+		make_lists(t, "p", 0, 22);
+		TH_OK(t, "expect collections 11 0 0\n"
+			 "expect count 0 11 0\n"
+			 "alloc q list\n"
+			 "expect count 1 11 0\n"
+			 "alloc r list\n"
+			 "expect collections 11 1 0\n"
+			 "expect count 0 0 1\n");
+		const struct sim_collection *c = only_collection(t);
+		assert_int_equal(c->gen, 1);
+		assert_int_equal(c->count_before[0], 2);
+		assert_int_equal(c->count_before[1], 11);
+		assert_int_equal(c->gen2_skipped, 0);
+		assert_int_equal(c->survivors_to, 2);
+		th_close(t);
+	}
+}
+
+/*
+ * rules 3: with thresholds (1, 1, 1) after a full collection of 100
+ * lists (long_lived_total = 100), every second allocation brings a
+ * collection, every third of those is a gen-1 one, and gen 2 is over its
+ * threshold from the 14th new list on: it is skipped while
+ * long_lived_pending < 100 / 4, each gen-1 collection adding its
+ * survivors to pending, and the 32nd new list brings the full collection.
+ *   3.11 (collect inside the allocation, the new list not included):
+ *     pending after the gen-1 collections at y6, y12, y18, y24, y30:
+ *     5, 11, 17, 23, 29; the full collection examines 100 + 31.
+ *   3.12 (collect at the step's end, the new list included):
+ *     6, 12, 18, 24, 30; the full collection examines 100 + 32.
+ */
+static void run_brake(const char *python, int64_t pend12, int64_t pend18,
+		      int64_t pend30, uint64_t full_examined)
+{
+	struct th *t = th_open(python);
+
+	make_lists(t, "b", 0, 100);
+	TH_OK(t, "collect\n"
+		 "gc threshold 1 1 1\n"
+		 "expect count 0 0 0\n");
+	make_lists(t, "y", 1, 14);
+	TH_OK(t, "expect count 1 0 2\n"
+		 "expect collections 4 2 1\n");
+
+	/* y14: gen 2 braked, gen 1 not over: a gen-0 collection */
+	TH_OK(t, "alloc y14 list\n"
+		 "expect count 0 1 2\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->gen, 0);
+	assert_int_equal(c->trigger, SIM_TRIGGER_THRESHOLD);
+	assert_int_equal(c->gen2_skipped, 1);
+	assert_int_equal(c->count_before[0], 2);
+	assert_int_equal(c->count_before[1], 0);
+	assert_int_equal(c->count_before[2], 2);
+	assert_int_equal(c->pending_before, pend12);
+	assert_int_equal(c->total_before, 100);
+	assert_int_equal(c->pending_after, pend12); /* gen 0: unchanged */
+	assert_int_equal(c->total_after, 100);
+
+	/* y18: braked again, and gen 1 is over: a gen-1 collection */
+	make_lists(t, "y", 15, 18);
+	TH_OK(t, "alloc y18 list\n"
+		 "expect count 0 0 3\n");
+	c = only_collection(t);
+	assert_int_equal(c->gen, 1);
+	assert_int_equal(c->gen2_skipped, 1);
+	assert_int_equal(c->count_before[1], 2);
+	assert_int_equal(c->count_before[2], 2);
+	assert_int_equal(c->pending_before, pend12);
+	assert_int_equal(c->pending_after, pend18);
+	assert_int_equal(c->total_after, 100);
+	assert_int_equal(c->survivors_to, 2);
+
+	/* y32: pending has reached a quarter: the full collection */
+	make_lists(t, "y", 19, 32);
+	TH_OK(t, "expect count 1 0 5\n"
+		 "expect collections 10 5 1\n");
+	TH_OK(t, "alloc y32 list\n"
+		 "expect count 0 0 0\n"
+		 "expect collections 10 5 2\n");
+	c = only_collection(t);
+	assert_int_equal(c->gen, 2);
+	assert_int_equal(c->trigger, SIM_TRIGGER_THRESHOLD);
+	assert_int_equal(c->gen2_skipped, 0);
+	assert_int_equal(c->count_before[2], 5);
+	assert_int_equal(c->pending_before, pend30);
+	assert_int_equal(c->total_before, 100);
+	assert_int_equal(c->examined, full_examined);
+	assert_int_equal(c->pending_after, 0);
+	assert_int_equal(c->total_after, full_examined);
+	assert_true(c->freelists_cleared);
+	th_close(t);
+}
+
+static void the_long_lived_brake_skips_gen2_until_a_quarter_is_pending(void **state)
+{
+	(void)state;
+	run_brake("3.11", 11, 17, 29, 131);
+	run_brake("3.12", 12, 18, 30, 132);
+}
+
+/* rules 3: the brake applies to automatic collections only. */
+static void an_explicit_full_collection_ignores_the_brake(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	make_lists(t, "b", 0, 100);
+	TH_OK(t, "collect\n"
+		 "collect 2\n"
+		 "expect collections 0 0 2\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->gen, 2);
+	assert_int_equal(c->trigger, SIM_TRIGGER_EXPLICIT);
+	assert_int_equal(c->gen2_skipped, 0);
+	assert_int_equal(c->pending_before, 0);
+	assert_int_equal(c->total_before, 100);
+	th_close(t);
+}
+
+/* ---- untracking (rules 4 step 7 and 8, 5.1) ---- */
+
+static void a_gen0_collection_untracks_a_tuple_of_atoms(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc i int 100000\n"
+		 "alloc s str \"a b\"\n"
+		 "alloc n none\n"
+		 "alloc l list\n"
+		 "alloc t tuple 3\n"
+		 "ref t i\n"
+		 "ref t s\n"
+		 "ref t n\n"
+		 "alloc u tuple 2\n"       /* holds a list: stays */
+		 "ref u i\n"
+		 "ref u l\n"
+		 "alloc v tuple 2\n"       /* not filled: stays */
+		 "ref v i\n"
+		 "expect tracked t\n"
+		 "collect 0\n"
+		 "expect untracked t\n"
+		 "expect tracked u\n"
+		 "expect gen u 1\n"
+		 "expect tracked v\n"
+		 "expect alive t\n"
+		 "expect refcnt t 1\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->examined, 4);
+	assert_int_equal(c->untracked_tuples, 1);
+	assert_int_equal(c->survivors, 3);
+	assert_int_equal(t->st.gen_sizes[1], 3);
+	th_close(t);
+}
+
+/* An inner tuple ahead of its outer one in the list: both in one pass. */
+static void nested_tuples_are_untracked_in_one_pass_inner_first(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc i int 100000\n"
+		 "alloc in tuple 2\n"
+		 "ref in i\n"
+		 "ref in i\n"
+		 "alloc out tuple 2\n"
+		 "ref out in\n"
+		 "ref out i\n"
+		 "collect 0\n"
+		 "expect untracked in\n"
+		 "expect untracked out\n");
+	assert_int_equal(only_collection(t)->untracked_tuples, 2);
+	th_close(t);
+}
+
+/* The outer tuple first: it still sees a tracked inner tuple. */
+static void an_outer_tuple_seen_first_waits_for_the_next_pass(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc i int 100000\n"
+		 "alloc out tuple 1\n"
+		 "alloc in tuple 1\n"
+		 "ref in i\n"
+		 "ref out in\n"
+		 "collect 0\n"
+		 "expect untracked in\n"
+		 "expect tracked out\n"
+		 "expect gen out 1\n");
+	assert_int_equal(only_collection(t)->untracked_tuples, 1);
+	TH_OK(t, "collect 1\n"
+		 "expect untracked out\n");
+	assert_int_equal(only_collection(t)->untracked_tuples, 1);
+	th_close(t);
+}
+
+/*
+ * rules 4 step 6: move_unreachable moves an object with gc_refs 0 out and
+ * back to the tail when a later object reaches it, so the inner tuple
+ * (allocated first, held only by the outer one) ends up after the outer
+ * one, and untrack_tuples sees the outer one while the inner is tracked.
+ */
+static void move_unreachable_reorders_an_inner_tuple_behind_its_holder(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc i int 100000\n"
+		 "alloc in tuple 1\n"
+		 "ref in i\n"
+		 "alloc out tuple 1\n"
+		 "ref out in\n"
+		 "del in\n"
+		 "collect 0\n"
+		 "expect alive in\n"
+		 "expect untracked in\n"
+		 "expect tracked out\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->untracked_tuples, 1);
+	assert_int_equal(c->unreachable, 0);
+	assert_int_equal(c->collected, 0);
+	th_close(t);
+}
+
+static void dicts_are_untracked_by_full_collections_only(void **state)
+{
+	(void)state;
+	const char *const profiles[] = { "3.12", "3.11" };
+
+	for (int p = 0; p < 2; p++) {
+		struct th *t = th_open(profiles[p]);
+
+		TH_OK(t, "alloc d dict\n"
+			 "alloc i int 100000\n"
+			 "ref d i\n"
+			 "expect untracked d\n"
+			 "alloc l list\n"
+			 "ref d l\n"
+			 "expect tracked d\n");
+		assert_true(th_has_effect(t, SIM_FX_TRACKED, SIM_T_DICT));
+		/* rules 5.1: emptying does not untrack */
+		TH_OK(t, "unref d l\n"
+			 "expect tracked d\n"
+			 "collect 0\n"
+			 "expect tracked d\n"
+			 "collect 1\n"
+			 "expect tracked d\n"
+			 "expect gen d 2\n");
+		assert_int_equal(only_collection(t)->untracked_dicts, 0);
+		TH_OK(t, "alloc e dict\n"     /* holds a list: stays */
+			 "ref e l\n"
+			 "alloc tu tuple 1\n"  /* holds a tuple of atoms */
+			 "ref tu i\n"
+			 "alloc f dict\n"
+			 "ref f tu\n"
+			 "expect tracked f\n"
+			 "collect 2\n"
+			 "expect untracked d\n"
+			 "expect untracked tu\n"
+			 "expect untracked f\n"
+			 "expect tracked e\n");
+		const struct sim_collection *c = only_collection(t);
+		assert_int_equal(c->untracked_dicts, 2);
+		assert_int_equal(c->untracked_tuples, 1);
+		/* survivors after untracking: l and e */
+		assert_int_equal(c->survivors, 2);
+		assert_int_equal(c->total_after, 2);
+		th_close(t);
+	}
+}
+
+/* ---- free lists (rules 6.4) ---- */
+
+static void only_full_collections_empty_the_free_lists(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc a list\n"
+		 "alloc b list\n"
+		 "alloc d dict\n"
+		 "alloc f float 1.5\n"
+		 "alloc t tuple 1\n"
+		 "alloc u tuple 20\n"
+		 "del a\n"
+		 "del b\n"
+		 "del d\n"
+		 "del f\n"
+		 "del t\n"
+		 "del u\n"
+		 "expect freelist list 2\n"
+		 "expect freelist dict 1\n"
+		 "expect freelist float 1\n"
+		 "expect freelist tuple:1 1\n"
+		 "expect freelist tuple:20 1\n"
+		 "collect 0\n"
+		 "collect 1\n"
+		 "expect freelist list 2\n"
+		 "expect freelist dict 1\n"
+		 "expect freelist float 1\n"
+		 "expect freelist tuple:1 1\n");
+	assert_false(only_collection(t)->freelists_cleared);
+	TH_OK(t, "collect 2\n"
+		 "expect freelist list 0\n"
+		 "expect freelist dict 0\n"
+		 "expect freelist float 0\n"
+		 "expect freelist tuple:1 0\n"
+		 "expect freelist tuple:20 0\n");
+	assert_true(only_collection(t)->freelists_cleared);
+	assert_int_equal(t->st.freelist.list, 0);
+	for (int k = 0; k < SIM_TUPLE_FREELISTS; k++)
+		assert_int_equal(t->st.freelist.tuple[k], 0);
+	/* now the next list comes from the allocator and counts */
+	TH_OK(t, "alloc c list\n"
+		 "expect count 1 0 0\n");
+	th_close(t);
+}
+
+/* ---- gc.enable / gc.disable / thresholds (rules 2.5, 2.6) ---- */
+
+static void collect_ignores_gc_disable(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "gc disable\n"
+		 "alloc a list\n"
+		 "ref a a\n"
+		 "del a\n"
+		 "expect alive a\n"
+		 "collect\n"
+		 "expect freed a\n"
+		 "expect collected 1\n"
+		 "collect 0\n"
+		 "expect collections 1 0 1\n");
+	th_close(t);
+}
+
+static void no_automatic_collection_while_gc_is_disabled(void **state)
+{
+	(void)state;
+	const char *const profiles[] = { "3.12", "3.11" };
+
+	for (int p = 0; p < 2; p++) {
+		struct th *t = th_open(profiles[p]);
+
+		TH_OK(t, "gc disable\n");
+		make_lists(t, "p", 0, 800);
+		TH_OK(t, "expect count 800 0 0\n"
+			 "expect collections 0 0 0\n"
+			 "gc enable\n"
+			 "expect collections 0 0 0\n");
+		assert_no_collection(t);
+		TH_OK(t, "alloc x list\n"
+			 "expect collections 1 0 0\n"
+			 "expect count 0 1 0\n");
+		assert_int_equal(only_collection(t)->examined, p == 0 ? 801 : 800);
+		th_close(t);
+	}
+}
+
+static void no_automatic_collection_when_threshold0_is_zero(void **state)
+{
+	(void)state;
+	const char *const profiles[] = { "3.12", "3.11" };
+
+	for (int p = 0; p < 2; p++) {
+		struct th *t = th_open(profiles[p]);
+
+		TH_OK(t, "gc threshold 0\n");
+		assert_int_equal(t->st.threshold[0], 0);
+		assert_int_equal(t->st.threshold[1], 10);
+		make_lists(t, "p", 0, 1500);
+		TH_OK(t, "expect count 1500 0 0\n"
+			 "expect collections 0 0 0\n");
+		/* back to 700: the next allocation goes over */
+		TH_OK(t, "gc threshold 700\n"
+			 "expect collections 0 0 0\n"
+			 "alloc x list\n"
+			 "expect collections 1 0 0\n");
+		th_close(t);
+	}
+}
+
+/* ---- freeze (rules 2.3, 4.3) ---- */
+
+static void freeze_moves_everything_to_the_permanent_generation(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc a list\n"
+		 "collect 1\n"
+		 "alloc b list\n"
+		 "collect 0\n"
+		 "alloc c list\n"
+		 "alloc cyc list\n"
+		 "ref cyc cyc\n"
+		 "del cyc\n"
+		 "expect gen a 2\n"
+		 "expect gen b 1\n"
+		 "expect gen c 0\n"
+		 "expect count 2 1 1\n"
+		 "gc freeze\n"
+		 "expect count 0 0 0\n"
+		 "expect tracked a\n");
+	assert_int_equal(t->st.gen_sizes[0], 0);
+	assert_int_equal(t->st.gen_sizes[1], 0);
+	assert_int_equal(t->st.gen_sizes[2], 0);
+	assert_int_equal(t->st.permanent, 4);
+	char msg[512];
+	assert_int_equal(th_expect(t, "expect gen a 2\n", msg, sizeof(msg)), 0);
+	/* A collection does not look at the permanent generation. */
+	TH_OK(t, "collect\n"
+		 "expect alive cyc\n"
+		 "expect collected 0\n");
+	assert_int_equal(only_collection(t)->examined, 0);
+	assert_int_equal(t->st.permanent, 4);
+	TH_OK(t, "alloc d list\n"
+		 "expect count 1 0 0\n"
+		 "gc unfreeze\n"
+		 "expect count 1 0 0\n"
+		 "expect gen a 2\n"
+		 "expect gen c 2\n"
+		 "expect gen d 0\n");
+	assert_int_equal(t->st.permanent, 0);
+	assert_int_equal(t->st.gen_sizes[2], 4);
+	assert_int_equal(t->st.gen_sizes[0], 1);
+	TH_OK(t, "collect\n"
+		 "expect freed cyc\n"
+		 "expect collected 1\n");
+	th_close(t);
+}
+
+/* ---- --stress ---- */
+
+static void stress_collects_everything_after_every_event(void **state)
+{
+	(void)state;
+	struct sim_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.python = "3.12";
+	cfg.stress = 1;
+	struct th *t = th_open_cfg(&cfg);
+
+	TH_OK(t, "alloc a list\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->gen, 2);
+	assert_int_equal(c->trigger, SIM_TRIGGER_STRESS);
+	assert_int_equal(c->examined, 1);
+	TH_OK(t, "expect gen a 2\n"
+		 "expect count 0 0 0\n"
+		 "expect collections 0 0 1\n"
+		 "alloc b list\n"
+		 "ref b b\n"
+		 "expect collections 0 0 3\n"
+		 "del b\n"
+		 "expect freed b\n"
+		 "expect collected 1\n"
+		 "del a\n"
+		 "expect freed a\n"
+		 "expect freelist list 0\n"   /* pushed, then cleared */
+		 "expect collections 0 0 5\n");
+	assert_int_equal(t->st.nfreed, 1);
+	c = only_collection(t);
+	assert_true(c->freelists_cleared);
+	/* An explicit collection plus the stress one: two in the step. */
+	TH_OK(t, "collect 0\n");
+	assert_int_equal(t->st.ncollections, 2);
+	assert_int_equal(t->st.collections[0].trigger, SIM_TRIGGER_EXPLICIT);
+	assert_int_equal(t->st.collections[0].gen, 0);
+	assert_int_equal(t->st.collections[1].trigger, SIM_TRIGGER_STRESS);
+	th_close(t);
+}
+
+/* ---- collecting what cannot be cleared (rules 4 step 14) ---- */
+
+/*
+ * Tuples have no tp_clear: a tuple that holds itself is unreachable, is
+ * counted in "collected", and survives into the next generation.
+ */
+static void a_tuple_holding_itself_survives_but_counts_as_collected(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc t tuple 1\n"
+		 "ref t t\n"
+		 "del t\n"
+		 "expect refcnt t 1\n"
+		 "collect 0\n"
+		 "expect collected 1\n"
+		 "expect alive t\n"
+		 "expect refcnt t 1\n"
+		 "expect tracked t\n"
+		 "expect gen t 1\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->unreachable, 1);
+	assert_int_equal(c->collected, 1);
+	assert_int_equal(c->freed, 0);
+	assert_int_equal(t->st.nfreed, 0);
+	TH_OK(t, "collect\n"
+		 "expect collected 1\n"
+		 "expect alive t\n"
+		 "expect gen t 2\n");
+	assert_int_equal(t->st.stats[0].collected, 1);
+	assert_int_equal(t->st.stats[2].collected, 1);
+	th_close(t);
+}
+
+/* A cycle of several lists, held by nothing: all collected, all freed. */
+static void a_collection_frees_every_list_of_an_unreachable_cycle(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.11");
+	struct sim_totals tot;
+
+	TH_OK(t, "alloc a list\n"
+		 "alloc b list\n"
+		 "alloc c dict\n"
+		 "alloc keep list\n"
+		 "ref a b\n"
+		 "ref b c\n"
+		 "ref c a\n"
+		 "ref c keep\n"
+		 "del a\n"
+		 "del b\n"
+		 "del c\n"
+		 "collect 0\n"
+		 "expect freed a\n"
+		 "expect freed b\n"
+		 "expect freed c\n"
+		 "expect alive keep\n"
+		 "expect refcnt keep 1\n"
+		 "expect collected 3\n"
+		 "expect gen keep 1\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->examined, 4);
+	assert_int_equal(c->unreachable, 3);
+	assert_int_equal(c->freed, 3);
+	assert_int_equal(c->survivors, 1);
+	assert_int_equal(t->st.nfreed, 3);
+	sim_get_totals(t->s, &tot);
+	assert_int_equal(tot.freed_gc, 3);
+	assert_int_equal(tot.examined, 4);
+	th_close(t);
+}
+
+/* ---- settings lines (#:) ---- */
+
+static void a_threshold_setting_applies_before_the_first_event_only(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.11");
+
+	TH_OK(t, "#: python 3.11\n"
+		 "#: threshold 5 6 7\n"
+		 "alloc a list\n");
+	assert_int_equal(t->st.threshold[0], 5);
+	assert_int_equal(t->st.threshold[1], 6);
+	assert_int_equal(t->st.threshold[2], 7);
+	make_lists(t, "p", 0, 5);
+	TH_OK(t, "expect collections 1 0 0\n");
+	TH_ERR(t, "\n#: threshold 1\n", 2, 1,
+	       "settings must come before the first event");
+	TH_OK(t, "alloc q list\n");
+	assert_int_equal(t->st.threshold[0], 5);
+	th_close(t);
+}
+
+static void a_python_setting_must_name_the_simulators_profile(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_ERR(t, "#: python 3.11\n", 1, 1,
+	       "the trace is for python 3.11, the simulator runs 3.12");
+	TH_OK(t, "#: python 3.12\n"
+		 "alloc a list\n");
+	assert_string_equal(sim_get_profile(t->s)->name, "3.12");
+	th_close(t);
+	t = th_open(NULL);
+	assert_string_equal(sim_get_profile(t->s)->name, "3.12");
+	th_close(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TH_TEST(gen0_is_collected_inside_the_701st_allocation_in_3_11),
+		TH_TEST(gen0_is_collected_at_the_end_of_the_701st_allocation_in_3_12),
+		TH_TEST(only_counted_allocations_bring_the_collection_nearer),
+		TH_TEST(a_collection_bumps_the_next_count_and_resets_its_own),
+		TH_TEST(survivors_move_to_the_next_generation),
+		TH_TEST(gen1_is_collected_when_count1_exceeds_its_threshold),
+		TH_TEST(the_long_lived_brake_skips_gen2_until_a_quarter_is_pending),
+		TH_TEST(an_explicit_full_collection_ignores_the_brake),
+		TH_TEST(a_gen0_collection_untracks_a_tuple_of_atoms),
+		TH_TEST(nested_tuples_are_untracked_in_one_pass_inner_first),
+		TH_TEST(an_outer_tuple_seen_first_waits_for_the_next_pass),
+		TH_TEST(move_unreachable_reorders_an_inner_tuple_behind_its_holder),
+		TH_TEST(dicts_are_untracked_by_full_collections_only),
+		TH_TEST(only_full_collections_empty_the_free_lists),
+		TH_TEST(collect_ignores_gc_disable),
+		TH_TEST(no_automatic_collection_while_gc_is_disabled),
+		TH_TEST(no_automatic_collection_when_threshold0_is_zero),
+		TH_TEST(freeze_moves_everything_to_the_permanent_generation),
+		TH_TEST(stress_collects_everything_after_every_event),
+		TH_TEST(a_tuple_holding_itself_survives_but_counts_as_collected),
+		TH_TEST(a_collection_frees_every_list_of_an_unreachable_cycle),
+		TH_TEST(a_threshold_setting_applies_before_the_first_event_only),
+		TH_TEST(a_python_setting_must_name_the_simulators_profile),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
