@@ -4,7 +4,7 @@
  * read from the interpreter's internal structures (SPEC.md section 6).
  *
  *   oracle [--python-label X] [--threshold T0[,T1[,T2]]] [--verbose]
- *          [--check-sizes] TRACE
+ *          [--check-sizes] [--dump-gens] TRACE
  *
  * The output has the keys of `gcsim run --format jsonl` that the
  * conformance comparison uses (count, gen_sizes, freelist, stats, refcnt,
@@ -101,6 +101,7 @@ static struct oracle {
 				    over `#: threshold` (as in gcsim) */
 	int verbose;
 	int check_sizes;         /* --check-sizes: walk every list every step */
+	int dump_gens;           /* --dump-gens: list each generation's IDs */
 	int expect_failures;
 	Py_ssize_t old_sizes[N_GENS]; /* cached sizes of generations 1 and 2 */
 	int old_sizes_valid;
@@ -956,6 +957,37 @@ static void put_verbose(struct idtab_obj *o)
 	}
 }
 
+/*
+ * --dump-gens: the objects of each generation list, in list order, named
+ * by their first ID ("?list" etc. for objects the trace did not name, such
+ * as a materialized instance dict).  For finding where the order of a list
+ * (which decides, e.g., which tuples one untrack_tuples pass can untrack)
+ * departs from gcsim's.
+ */
+static void put_gens(void)
+{
+	printf(",\"gens\":[");
+	for (int gen = 0; gen < N_GENS; gen++) {
+		PyGC_Head *head = &O.gc->generations[gen].head;
+		int first = 1;
+		printf("%s[", gen ? "," : "");
+		for (PyGC_Head *g = _PyGCHead_NEXT(head); g != head;
+		     g = _PyGCHead_NEXT(g)) {
+			PyObject *op = (PyObject *)(g + 1);
+			struct idtab_obj *o = idtab_find_obj(O.tab, op);
+			if (!first)
+				putchar(',');
+			first = 0;
+			if (o != NULL && o->ids != NULL)
+				put_json_str(o->ids->id);
+			else
+				printf("\"?%s\"", Py_TYPE(op)->tp_name);
+		}
+		printf("]");
+	}
+	printf("]");
+}
+
 static void emit_step(const struct sim_event *ev,
 		      struct idtab_binding *named, int named_exact,
 		      struct idtab_obj *verbose_obj)
@@ -980,6 +1012,8 @@ static void emit_step(const struct sim_event *ev,
 	printf("]");
 	if (O.verbose && verbose_obj != NULL)
 		put_verbose(verbose_obj);
+	if (O.dump_gens)
+		put_gens();
 	printf("}\n");
 }
 
@@ -1306,7 +1340,7 @@ static void replay_step(const struct sim_event *ev)
 static void usage(FILE *f)
 {
 	fputs("usage: oracle [--python-label X] [--threshold T0[,T1[,T2]]] "
-	      "[--verbose] [--check-sizes] TRACE\n"
+	      "[--verbose] [--check-sizes] [--dump-gens] TRACE\n"
 	      "Replay a gcsim trace in the embedded CPython " PY_VERSION
 	      " and print its GC state after every step (JSON lines).\n",
 	      f);
@@ -1338,13 +1372,15 @@ int main(int argc, char **argv)
 		{"threshold", required_argument, NULL, 't'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"check-sizes", no_argument, NULL, 'c'},
+		{"dump-gens", no_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	long thr[N_GENS];
 	int nthr = 0, c;
 
-	while ((c = getopt_long(argc, argv, "l:t:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:vcgh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'l':
 			O.label = optarg;
@@ -1363,6 +1399,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			O.check_sizes = 1;
+			break;
+		case 'g':
+			O.dump_gens = 1;
 			break;
 		case 'h':
 			usage(stdout);
