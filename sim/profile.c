@@ -24,6 +24,12 @@ static const struct sim_profile py311 = {
 	.freelist_dict = 80,
 	.freelist_float = 100,
 	.freelist_tuple = 2000,
+	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216,
+		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 56, [SIM_T_INT] = 28,
+		       [SIM_T_FLOAT] = 24, [SIM_T_STR] = 49, [SIM_T_BYTES] = 33,
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 },
+	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
+			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 },
 };
 
 static const struct sim_profile py312 = {
@@ -39,9 +45,38 @@ static const struct sim_profile py312 = {
 	.freelist_dict = 80,
 	.freelist_float = 100,
 	.freelist_tuple = 2000,
+	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216,
+		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 48, [SIM_T_INT] = 28,
+		       [SIM_T_FLOAT] = 24, [SIM_T_STR] = 41, [SIM_T_BYTES] = 33,
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 },
+	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
+			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 },
 };
 
-static const struct sim_profile *const all[] = { &py311, &py312, NULL };
+static const struct sim_profile py313 = {
+	.name = "3.13",
+	.versions = "CPython 3.13.x (default build, not free-threaded)",
+	/* The raise to 2000 came with the incremental GC and outlived it. */
+	.threshold = { 2000, 10, 10 },
+	.deferred_gc = 1,
+	.immortal = 1,
+	/* maybe_freelist_pop fixed: length 20 is reused too. */
+	.tuple_pop_max = 20,
+	.tuple_push_max = 20,
+	.shared_keys_max = 30,
+	.freelist_list = 80,
+	.freelist_dict = 80,
+	.freelist_float = 100,
+	.freelist_tuple = 2000,
+	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216,
+		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 48, [SIM_T_INT] = 28,
+		       [SIM_T_FLOAT] = 24, [SIM_T_STR] = 41, [SIM_T_BYTES] = 33,
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 },
+	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
+			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 },
+};
+
+static const struct sim_profile *const all[] = { &py311, &py312, &py313, NULL };
 
 const struct sim_profile *sim_profile_find(const char *name)
 {
