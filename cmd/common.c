@@ -272,6 +272,7 @@ void replay_file(const char *path, const struct common_opts *o,
 			}
 			cfg.check = o->check;
 			cfg.stress = o->stress;
+			cfg.census = o->census;
 			if (sim_new(&s, &cfg, &res->diag)) {
 				res->status = EXIT_USAGE;
 				goto out;

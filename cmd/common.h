@@ -27,6 +27,7 @@ struct common_opts {
 	int quiet;
 	int check;
 	int stress;
+	int census;               /* sample cyclic garbage (compare) */
 	enum sim_format informat;
 };
 

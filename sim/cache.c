@@ -30,7 +30,7 @@ static uint32_t hash_bytes(const char *p, size_t n)
 	return h;
 }
 
-static struct blob *blob_new(const char *p, size_t n)
+static struct blob *blob_make(const char *p, size_t n)
 {
 	struct blob *b = sim_xmalloc(sizeof(*b) + n + 1);
 
@@ -39,6 +39,13 @@ static struct blob *blob_new(const char *p, size_t n)
 	memcpy(b->data, p, n);
 	b->data[n] = '\0';
 	return b;
+}
+
+/* Give h its payload, whose bytes count in the estimate. */
+static void set_blob(struct sim *s, oref h, const char *p, size_t n)
+{
+	OBJ(s, h)->u.s = blob_make(p, n);
+	heap_account(s, (int64_t)n);
 }
 
 /* A new cache-owned object: the cache keeps one reference of its own. */
@@ -131,7 +138,7 @@ static oref intern_str(struct sim *s, const char *p, size_t n)
 	}
 	oref x = cached_new(s, SIM_T_STR);
 	OBJ(s, x)->flags |= OF_INTERNED;
-	OBJ(s, x)->u.s = blob_new(p, n);
+	set_blob(s, x, p, n);
 	t->slots[j] = x;
 	t->used++;
 	heap_effect(s, SIM_FX_NEW, SIM_T_STR, 1);
@@ -212,7 +219,7 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 			OBJ(s, h)->u.i = v->i;
 		} else {
 			OBJ(s, h)->flags |= OF_BIGVALUE;
-			OBJ(s, h)->u.s = blob_new(v->digits, strlen(v->digits));
+			set_blob(s, h, v->digits, strlen(v->digits));
 		}
 		heap_effect(s, SIM_FX_NEW, SIM_T_INT, 0);
 		return h;
@@ -236,13 +243,13 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 				cache_hit(s, &s->empty_str, SIM_T_STR, HIT_SINGLETON) :
 				cache_hit(s, &s->latin1[c], SIM_T_STR, HIT_LATIN1);
 			if (!OBJ(s, h)->u.s)
-				OBJ(s, h)->u.s = blob_new(v->s, v->len);
+				set_blob(s, h, v->s, v->len);
 			return h;
 		}
 		if (identifier_like(v->s, v->len))
 			return intern_str(s, v->s, v->len);
 		h = heap_new_obj(s, SIM_T_STR);
-		OBJ(s, h)->u.s = blob_new(v->s, v->len);
+		set_blob(s, h, v->s, v->len);
 		heap_effect(s, SIM_FX_NEW, SIM_T_STR, 0);
 		return h;
 	}
@@ -257,7 +264,7 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 			heap_effect(s, SIM_FX_NEW, SIM_T_BYTES, 0);
 		}
 		if (!OBJ(s, h)->u.s)
-			OBJ(s, h)->u.s = blob_new(v->s, v->len);
+			set_blob(s, h, v->s, v->len);
 		return h;
 	case SIM_T_TUPLE: {
 		long n = v->has ? (long)v->i : 0;

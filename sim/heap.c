@@ -82,6 +82,30 @@ void heap_release(struct sim *s)
 	free(s->pending);
 }
 
+static int size_type(int type)
+{
+	return type == OT_ATTRDICT ? SIM_T_DICT : type;
+}
+
+void heap_account(struct sim *s, int64_t delta)
+{
+	s->totals.bytes = (uint64_t)((int64_t)s->totals.bytes + delta);
+	if (s->totals.bytes > s->totals.peak_bytes)
+		s->totals.peak_bytes = s->totals.bytes;
+}
+
+/* Estimated bytes of h without the references it holds. */
+int64_t heap_size_of(const struct sim *s, oref h)
+{
+	const struct obj *o = &s->objs[h];
+	int64_t n = s->prof->size_base[size_type(o->type)];
+
+	if ((o->type == SIM_T_STR || o->type == SIM_T_BYTES ||
+	     (o->flags & OF_BIGVALUE)) && o->u.s)
+		n += o->u.s->len;
+	return n;
+}
+
 oref heap_new_obj(struct sim *s, int type)
 {
 	oref h;
@@ -116,6 +140,7 @@ oref heap_new_obj(struct sim *s, int type)
 
 	if (++s->live > s->peak_live)
 		s->peak_live = s->live;
+	heap_account(s, s->prof->size_base[size_type(type)]);
 	return h;
 }
 
@@ -168,6 +193,7 @@ void heap_refs_push(struct sim *s, oref h, oref v)
 		o->u.r = r;
 	}
 	r->v[r->len++] = v;
+	heap_account(s, s->prof->size_per_ref[size_type(o->type)]);
 }
 
 void heap_refs_remove_at(struct sim *s, oref h, uint32_t i)
@@ -177,6 +203,7 @@ void heap_refs_remove_at(struct sim *s, oref h, uint32_t i)
 	assert(i < r->len);
 	memmove(&r->v[i], &r->v[i + 1], (r->len - i - 1) * sizeof(oref));
 	r->len--;
+	heap_account(s, -s->prof->size_per_ref[size_type(OBJ(s, h)->type)]);
 }
 
 void heap_incref(struct sim *s, oref h)
@@ -205,6 +232,7 @@ static void drop_refs(struct sim *s, oref h)
 	uint32_t n = r->len;
 
 	r->len = 0;
+	heap_account(s, -(int64_t)n * s->prof->size_per_ref[size_type(o->type)]);
 	if (o->type == SIM_T_LIST || o->type == SIM_T_TUPLE) {
 		while (n-- > 0)
 			heap_decref(s, r->v[n]);
@@ -221,6 +249,8 @@ static void dealloc(struct sim *s, oref h)
 
 	assert(o->refcnt == 0 && !(o->flags & OF_CACHED));
 	names_kill_object(s, h);
+	if (s->garbage_since)
+		census_on_free(s, h);
 	heap_untrack(s, h);
 	if (sim_is_gc_type(type))
 		drop_refs(s, h);
@@ -231,6 +261,7 @@ static void dealloc(struct sim *s, oref h)
 		gc_on_free(s);
 
 	o = OBJ(s, h);
+	heap_account(s, -heap_size_of(s, h));
 	if (sim_is_gc_type(type))
 		free(o->u.r);
 	else if (type == SIM_T_STR || type == SIM_T_BYTES ||

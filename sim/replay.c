@@ -49,6 +49,7 @@ void sim_free(sim *s)
 		return;
 	heap_release(s);
 	cache_release(s);
+	census_release(s);
 	names_release(&s->names);
 	free(s->freed);
 	free(s->effects);
@@ -129,6 +130,7 @@ static oref materialize_dict(struct sim *s, oref o, oref v)
 	if (track)
 		heap_track(s, d);
 	or = OBJ(s, o)->u.r;
+	heap_account(s, -(int64_t)or->len * s->prof->size_per_ref[SIM_T_OBJECT]);
 	or->len = 0;
 	heap_refs_push(s, o, d); /* the new dict's one reference */
 	OBJ(s, o)->dictobj = 1;
@@ -463,6 +465,7 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 		return rc;
 	}
 	gc_step_end(s);
+	census_maybe(s);
 	s->totals.steps++;
 	snapshot(s, ev, st);
 	st->freed_anon = s->step.freed_anon;
@@ -492,6 +495,12 @@ void sim_get_totals(const sim *s, struct sim_totals *t)
 	t->peak_live = s->peak_live;
 	t->peak_tracked = s->peak_tracked;
 	t->live = s->live;
+}
+
+void sim_get_thresholds(const sim *s, long threshold[3])
+{
+	for (int i = 0; i < 3; i++)
+		threshold[i] = s->gen[i].threshold;
 }
 
 void sim_get_stats(const sim *s, struct sim_genstats stats[3])

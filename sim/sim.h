@@ -31,6 +31,13 @@ struct sim_profile {
 	int tuple_push_max;        /* longest tuple kept on a free list */
 	int shared_keys_max;       /* SHARED_KEYS_MAX_SIZE */
 	long freelist_list, freelist_dict, freelist_float, freelist_tuple;
+	/*
+	 * Estimated bytes, from sys.getsizeof on the release (64-bit): per
+	 * object of each type (str, bytes and big ints add their length),
+	 * and per reference a container holds, over-allocation included.
+	 */
+	int size_base[SIM_T_COUNT_];
+	int size_per_ref[SIM_T_COUNT_];
 };
 
 const struct sim_profile *sim_profile_find(const char *name);
@@ -44,6 +51,7 @@ struct sim_config {
 	int has_threshold[3];
 	int check;                 /* verify the heap after every step */
 	int stress;                /* a full collection after every event */
+	int census;                /* sample how long cyclic garbage waits */
 };
 
 struct sim_genstats {
@@ -145,7 +153,29 @@ struct sim_totals {
 	uint64_t peak_live;
 	uint64_t peak_tracked;
 	uint64_t live;
+	uint64_t bytes;            /* estimated bytes of the live objects */
+	uint64_t peak_bytes;
 };
+
+/*
+ * Cyclic garbage: live objects that nothing reachable from a root refers
+ * to, found by a census (a mark from the roots) taken every so many steps
+ * when sim_config.census is set.  The interval grows with the live heap,
+ * so that censuses cost about as much as the replay; with interval 1 the
+ * figures are exact, otherwise sampled (waits are then rounded up to a
+ * census).
+ */
+struct sim_garbage {
+	uint64_t censuses;
+	uint64_t max_interval;     /* largest gap between censuses, in steps */
+	uint64_t peak_waiting;     /* most garbage objects seen at one census */
+	double waiting_steps;      /* integral of waiting garbage over steps */
+	uint64_t collected;        /* garbage seen by a census, then collected */
+	uint64_t wait_total;       /* their waits, in steps */
+	uint64_t wait_max;
+};
+
+void sim_get_garbage(const sim *s, struct sim_garbage *g);
 
 int sim_new(sim **out, const struct sim_config *cfg, struct sim_diag *diag);
 void sim_free(sim *s);
@@ -180,6 +210,7 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t msgsz,
 int sim_heap_check(const sim *s, char *msg, size_t msgsz);
 
 void sim_get_totals(const sim *s, struct sim_totals *t);
+void sim_get_thresholds(const sim *s, long threshold[3]);
 void sim_get_stats(const sim *s, struct sim_genstats stats[3]);
 
 /* Live named objects, for a final dump: calls fn for each bound name. */

@@ -45,6 +45,7 @@ enum {
 	OF_UNREACHABLE = 1u << 3, /* tentatively unreachable (move_unreachable) */
 	OF_INTERNED = 1u << 4,    /* str in the interned table */
 	OF_BIGVALUE = 1u << 5,    /* int that needs u.s for its digits */
+	OF_MARK = 1u << 6,        /* reached from a root, during a census */
 };
 
 /* Which list a tracked object is on. */
@@ -188,6 +189,14 @@ struct sim {
 
 	struct names names;
 
+	/* census of cyclic garbage (sim_config.census) */
+	uint64_t *garbage_since;   /* per handle: step first seen as garbage, or 0 */
+	uint32_t capgarbage;
+	uint64_t last_census;
+	struct sim_garbage garbage;
+	oref *markstack;
+	uint32_t capmark;
+
 	/* dealloc worklist, so freeing deep structures needs no C stack */
 	oref *pending;
 	uint32_t npending, cappending;
@@ -238,6 +247,7 @@ void heap_incref(struct sim *s, oref h);
 void heap_decref(struct sim *s, oref h);
 void heap_refs_push(struct sim *s, oref h, oref v);
 void heap_refs_remove_at(struct sim *s, oref h, uint32_t i);
+void heap_account(struct sim *s, int64_t delta);
 void heap_effect(struct sim *s, enum sim_effect_kind k, int type, long n);
 int heap_may_be_tracked(const struct sim *s, oref h);
 void heap_track(struct sim *s, oref h);
@@ -267,6 +277,12 @@ void cache_clear_freelists(struct sim *s);
 int py_hashable(const struct sim *s, oref h);
 int py_equal(const struct sim *s, oref a, oref b);
 void cache_release(struct sim *s);
+
+/* census.c */
+void census_maybe(struct sim *s);
+void census_on_free(struct sim *s, oref h);
+void census_release(struct sim *s);
+int64_t heap_size_of(const struct sim *s, oref h);
 
 /* names.c */
 void names_init(struct names *n);

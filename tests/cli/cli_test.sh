@@ -68,6 +68,18 @@ check convert-help 0 "$gcsim" convert --help
 check version 0 "$gcsim" --version
 contains version-text out "gcsim "
 
+# compare: settings side by side; the garbage census is exact on a small heap.
+check compare-csv 0 "$gcsim" compare --python 3.12 --format csv "$dir/garbage-wait.trace"
+# 4 lists of 56 bytes and 2 references of 9 (3.12 sizes): 242 bytes at the peak
+contains compare-row out "3.12,700,10,10,9,0,0,1,4,4,2,0,4,4,242,exact,2,3.0,3,2,6"
+check compare-json 0 "$gcsim" compare --python 3.11 --python 3.12 --threshold 700,10,10 --threshold 5,10,10 --format json "$dir/garbage-wait.trace"
+contains compare-json-runs out '"python":"3.11","threshold":[5,10,10]'
+contains compare-json-runs2 out '"python":"3.12","threshold":[700,10,10]'
+check compare-text 0 "$gcsim" compare "$dir/garbage-wait.trace"
+contains compare-text-row out "collections gen0/gen1/gen2"
+check compare-stdin 2 "$gcsim" compare -
+check compare-bad-threshold 2 "$gcsim" compare --threshold 5 "$dir/garbage-wait.trace"
+
 # The same events as text, JSON and JSON lines give the same replay.
 for f in "$traces"/*.trace; do
 	b=$(basename "$f" .trace)

@@ -1,0 +1,346 @@
+/*
+ * compare.c - `gcsim compare`: one trace under several settings (CPython
+ * versions, thresholds), replayed in parallel, with what each setting
+ * costs side by side.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "common.h"
+
+#define MAX_RUNS 64
+
+struct run {
+	const char *python;       /* profile name */
+	long threshold[3];
+	int has_threshold;        /* given on the command line */
+	struct replay_result res;
+	struct sim_genstats stats[3];
+	struct sim_totals totals;
+	struct sim_garbage garbage;
+};
+
+struct pool {
+	const char *path;
+	struct common_opts base;
+	struct run *runs;
+	int nruns;
+	int next;
+	pthread_mutex_t lock;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gcsim compare [options] TRACE\n"
+		"\n"
+		"Replay TRACE once per setting and show, side by side, what the collector\n"
+		"did and cost.  Settings: every --python given times every --threshold\n"
+		"given (a version alone runs with its own default thresholds); with\n"
+		"neither, every profile at its defaults.  Runs go in parallel.\n"
+		"\n"
+		"options:\n"
+		"  --python VERSION          add a CPython version (3.11, 3.12, 3.13); repeatable\n"
+		"  --threshold T0[,T1[,T2]]  add a threshold setting; repeatable\n"
+		"  --format text|csv|json    output (default text)\n"
+		"  --jobs N                  runs at once (default: the number of cores)\n"
+		"  --input-format text|json|jsonl  override detection by file extension\n"
+		"  --help                    this text\n"
+		"\n"
+		"Rows: collections per generation; objects examined by all collections (the\n"
+		"collector's work) and by the largest one (a pause proxy); objects freed by\n"
+		"the collector and by reference counting; peak live and tracked objects;\n"
+		"peak bytes, estimated with sys.getsizeof sizes of that version; and cyclic\n"
+		"garbage: objects no root reaches, found by a census taken every live/16\n"
+		"steps ('exact' while that stays 1 step, else 'sampled': a wait then counts\n"
+		"from the first census that saw the object), with how long it waited for\n"
+		"the collector.\n");
+}
+
+static void on_finish(void *arg, sim *s)
+{
+	struct run *r = arg;
+
+	sim_get_stats(s, r->stats);
+	sim_get_totals(s, &r->totals);
+	sim_get_garbage(s, &r->garbage);
+}
+
+/* The thresholds the run starts with: its setting's, or the trace's own. */
+static void on_start(void *arg, sim *s, const char *path)
+{
+	struct run *r = arg;
+
+	(void)path;
+	sim_get_thresholds(s, r->threshold);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		int i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->nruns)
+			return NULL;
+		struct run *r = &p->runs[i];
+		struct common_opts o = p->base;
+		struct replay_hooks h = { 0 };
+
+		h.start = on_start;
+		h.finish = on_finish;
+		o.python = r->python;
+		o.census = 1;
+		for (int k = 0; k < 3; k++) {
+			o.has_threshold[k] = r->has_threshold;
+			o.threshold[k] = r->threshold[k];
+		}
+		replay_file(p->path, &o, 0, &h, r, &r->res);
+	}
+}
+
+static double mean_wait(const struct run *r)
+{
+	return r->garbage.collected ?
+		(double)r->garbage.wait_total / (double)r->garbage.collected : 0.0;
+}
+
+static const char *census_kind(const struct run *r)
+{
+	return r->garbage.max_interval <= 1 ? "exact" : "sampled";
+}
+
+static void print_json(const char *path, const struct run *runs, int n)
+{
+	printf("{\"trace\":");
+	json_string(stdout, path);
+	printf(",\"runs\":[");
+	for (int i = 0; i < n; i++) {
+		const struct run *r = &runs[i];
+		const struct sim_totals *t = &r->totals;
+		const struct sim_garbage *g = &r->garbage;
+
+		printf("%s{\"python\":\"%s\",\"threshold\":[%ld,%ld,%ld],\"steps\":%" PRIu64
+		       ",\"collections\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
+		       ",\"collected\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
+		       ",\"examined\":%" PRIu64 ",\"max_examined\":%" PRIu64
+		       ",\"freed_gc\":%" PRIu64 ",\"freed_refcount\":%" PRIu64
+		       ",\"peak_live\":%" PRIu64 ",\"peak_tracked\":%" PRIu64
+		       ",\"peak_bytes\":%" PRIu64
+		       ",\"garbage\":{\"census\":\"%s\",\"censuses\":%" PRIu64
+		       ",\"max_interval\":%" PRIu64 ",\"collected\":%" PRIu64
+		       ",\"mean_wait\":%.1f,\"max_wait\":%" PRIu64
+		       ",\"peak_waiting\":%" PRIu64 ",\"waiting_steps\":%.0f}}",
+		       i ? "," : "", r->python, r->threshold[0], r->threshold[1],
+		       r->threshold[2], r->res.steps,
+		       r->stats[0].collections, r->stats[1].collections, r->stats[2].collections,
+		       r->stats[0].collected, r->stats[1].collected, r->stats[2].collected,
+		       t->examined, t->max_examined, t->freed_gc, t->freed_refcount,
+		       t->peak_live, t->peak_tracked, t->peak_bytes,
+		       census_kind(r), g->censuses, g->max_interval, g->collected,
+		       mean_wait(r), g->wait_max, g->peak_waiting, g->waiting_steps);
+	}
+	printf("]}\n");
+}
+
+static void print_csv(const struct run *runs, int n)
+{
+	printf("python,t0,t1,t2,steps,collections0,collections1,collections2,"
+	       "examined,max_examined,freed_gc,freed_refcount,peak_live,peak_tracked,"
+	       "peak_bytes,garbage_census,garbage_collected,mean_wait,max_wait,"
+	       "peak_waiting,waiting_steps\n");
+	for (int i = 0; i < n; i++) {
+		const struct run *r = &runs[i];
+		const struct sim_totals *t = &r->totals;
+
+		printf("%s,%ld,%ld,%ld,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		       ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		       ",%s,%" PRIu64 ",%.1f,%" PRIu64 ",%" PRIu64 ",%.0f\n",
+		       r->python, r->threshold[0], r->threshold[1], r->threshold[2],
+		       r->res.steps, r->stats[0].collections, r->stats[1].collections,
+		       r->stats[2].collections, t->examined, t->max_examined, t->freed_gc,
+		       t->freed_refcount, t->peak_live, t->peak_tracked, t->peak_bytes,
+		       census_kind(r), r->garbage.collected, mean_wait(r), r->garbage.wait_max,
+		       r->garbage.peak_waiting, r->garbage.waiting_steps);
+	}
+}
+
+#define ROW(label, ...) do { \
+	printf("%-30s", label); \
+	for (int i = 0; i < n; i++) { \
+		const struct run *r = &runs[i]; \
+		char cell[64]; \
+		(void)r; \
+		snprintf(cell, sizeof(cell), __VA_ARGS__); \
+		printf("  %20s", cell); \
+	} \
+	putchar('\n'); \
+} while (0)
+
+static void print_text(const char *path, const struct run *runs, int n)
+{
+	printf("%s: %" PRIu64 " steps\n\n", path, runs[0].res.steps);
+	ROW("setting", "%s %ld/%ld/%ld", r->python, r->threshold[0], r->threshold[1], r->threshold[2]);
+	ROW("collections gen0/gen1/gen2", "%" PRIu64 "/%" PRIu64 "/%" PRIu64,
+	    r->stats[0].collections, r->stats[1].collections, r->stats[2].collections);
+	ROW("objects examined (work)", "%" PRIu64, r->totals.examined);
+	ROW("largest collection (pause)", "%" PRIu64, r->totals.max_examined);
+	ROW("freed by the collector", "%" PRIu64, r->totals.freed_gc);
+	ROW("freed by refcount", "%" PRIu64, r->totals.freed_refcount);
+	ROW("peak live objects", "%" PRIu64, r->totals.peak_live);
+	ROW("peak tracked objects", "%" PRIu64, r->totals.peak_tracked);
+	ROW("peak bytes (estimate)", "%.1f KiB", (double)r->totals.peak_bytes / 1024.0);
+	ROW("cyclic garbage collected", "%" PRIu64, r->garbage.collected);
+	ROW("  mean / max wait (steps)", "%.1f / %" PRIu64, mean_wait(r), r->garbage.wait_max);
+	ROW("  peak waiting (objects)", "%" PRIu64, r->garbage.peak_waiting);
+	ROW("  waiting x steps", "%.0f", r->garbage.waiting_steps);
+	ROW("  census", "%s (gap <= %" PRIu64 ")", census_kind(r), r->garbage.max_interval);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "python", required_argument, NULL, OPT_PYTHON },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pythons[MAX_RUNS];
+	long thresholds[MAX_RUNS][3];
+	int npy = 0, nth = 0, opt, format = 0;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	struct pool p = { 0 };
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
+		struct common_opts one = { 0 };
+		char *end;
+
+		switch (opt) {
+		case OPT_PYTHON:
+			if (common_option(&one, opt, optarg) < 0)
+				return EXIT_USAGE;
+			if (npy == MAX_RUNS) {
+				errorf("compare takes at most %d versions", MAX_RUNS);
+				return EXIT_USAGE;
+			}
+			pythons[npy++] = optarg;
+			break;
+		case OPT_THRESHOLD:
+			if (common_option(&one, opt, optarg) < 0)
+				return EXIT_USAGE;
+			if (nth == MAX_RUNS) {
+				errorf("compare takes at most %d thresholds", MAX_RUNS);
+				return EXIT_USAGE;
+			}
+			if (!one.has_threshold[1] || !one.has_threshold[2]) {
+				errorf("compare --threshold needs all three values T0,T1,T2, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			memcpy(thresholds[nth++], one.threshold, sizeof(one.threshold));
+			break;
+		case OPT_INPUT_FORMAT:
+			if (common_option(&p.base, opt, optarg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0) {
+				format = 0;
+			} else if (strcmp(optarg, "csv") == 0) {
+				format = 1;
+			} else if (strcmp(optarg, "json") == 0) {
+				format = 2;
+			} else {
+				errorf("compare --format takes text, csv or json, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'j':
+			jobs = strtol(optarg, &end, 10);
+			if (*end || jobs < 1 || jobs > 256) {
+				errorf("--jobs takes a number from 1 to 256, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			return EXIT_PASS;
+		default:
+			errorf("compare: unknown or incomplete option '%s' (see gcsim compare --help)",
+			       argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		errorf("compare takes exactly one TRACE (see gcsim compare --help)");
+		return EXIT_USAGE;
+	}
+	p.path = argv[optind];
+	if (strcmp(p.path, "-") == 0) {
+		errorf("compare reads its trace once per setting: give a file, not standard input");
+		return EXIT_USAGE;
+	}
+	if (npy == 0 && nth == 0) {
+		const struct sim_profile *const *all = sim_profiles();
+		for (; all[npy] && npy < MAX_RUNS; npy++)
+			pythons[npy] = all[npy]->name;
+	} else if (npy == 0) {
+		pythons[npy++] = sim_profile_default()->name;
+	}
+	int nruns = npy * (nth ? nth : 1);
+	if (nruns > MAX_RUNS) {
+		errorf("compare runs at most %d settings, %d asked", MAX_RUNS, nruns);
+		return EXIT_USAGE;
+	}
+	struct run runs[MAX_RUNS];
+	memset(runs, 0, sizeof(runs));
+	for (int a = 0, k = 0; a < npy; a++) {
+		for (int b = 0; b < (nth ? nth : 1); b++, k++) {
+			runs[k].python = pythons[a];
+			if (nth) {
+				runs[k].has_threshold = 1;
+				memcpy(runs[k].threshold, thresholds[b], sizeof(thresholds[b]));
+			}
+		}
+	}
+	p.runs = runs;
+	p.nruns = nruns;
+	pthread_mutex_init(&p.lock, NULL);
+	if (jobs > nruns)
+		jobs = nruns;
+	pthread_t tids[256];
+	int started = 0;
+	for (long i = 1; i < jobs; i++)
+		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p);
+	for (int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+
+	for (int i = 0; i < nruns; i++) {
+		int st = runs[i].res.status;
+		if (st != EXIT_PASS && st != EXIT_EXPECT) {
+			print_diag(&runs[i].res.diag);
+			return st;
+		}
+	}
+	if (format == 2)
+		print_json(p.path, runs, nruns);
+	else if (format == 1)
+		print_csv(runs, nruns);
+	else
+		print_text(p.path, runs, nruns);
+	return EXIT_PASS;
+}
