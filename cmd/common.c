@@ -213,7 +213,7 @@ void replay_file(const char *path, const struct common_opts *o,
 	struct sim_config cfg;
 	const char *file_python = NULL;
 	char file_python_buf[32];
-	long file_threshold[3];
+	long file_threshold[3] = { 0 };
 	int file_nthreshold = 0;
 	int rc;
 

@@ -217,8 +217,8 @@ static int check_hashable(struct sim *s, const struct sim_event *ev, oref v,
 static int do_ref(struct sim *s, const struct sim_event *ev,
 		  struct sim_diag *diag)
 {
-	oref src, dst;
-	uint32_t name;
+	oref src = 0, dst = 0;
+	uint32_t name = 0;
 	uint32_t at;
 	int rc;
 
@@ -271,7 +271,7 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 static int do_unref(struct sim *s, const struct sim_event *ev,
 		    struct sim_diag *diag)
 {
-	oref src, dst, holder;
+	oref src = 0, dst = 0, holder;
 	uint32_t at;
 	int rc;
 
@@ -336,8 +336,8 @@ static int do_alloc(struct sim *s, const struct sim_event *ev,
 static int do_del(struct sim *s, const struct sim_event *ev,
 		  struct sim_diag *diag)
 {
-	oref h;
-	uint32_t ix;
+	oref h = 0;
+	uint32_t ix = 0;
 	int rc;
 
 	if ((rc = lookup(s, ev->id, ev->id_col, &h, &ix, diag)))

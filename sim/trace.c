@@ -1216,7 +1216,7 @@ static int text_next(struct sim_reader *r, struct sim_event *ev,
 		     struct sim_diag *d)
 {
 	struct line L;
-	char *s;
+	char *s = NULL;
 	size_t n;
 	int rc;
 
@@ -1541,7 +1541,7 @@ static int json_alloc(struct jev *j)
 {
 	static const char *const keys[] = { "op", "id", "type", "value", NULL };
 	struct shown b;
-	char *s;
+	char *s = NULL;
 	int rc, type;
 
 	rc = jkeys(j, keys);
@@ -1592,7 +1592,7 @@ static int json_gc(struct jev *j)
 	static const char *const keys[] = { "op", "action", NULL };
 	static const char *const tkeys[] = { "op", "action", "values", NULL };
 	struct shown b;
-	char *s;
+	char *s = NULL;
 	int a, rc;
 
 	rc = jstring(j, "action", &s);
@@ -1620,7 +1620,7 @@ static int json_expect(struct jev *j)
 	const cJSON *it;
 	struct shown b;
 	long long n;
-	char *s;
+	char *s = NULL;
 	int kind, nk = 0, rc;
 
 	rc = jstring(j, "kind", &s);
@@ -1698,7 +1698,7 @@ static int json_setting(struct jev *j)
 	static const char *const keys[] = { "op", "python", "threshold", NULL };
 	struct sim_event *ev = j->ev;
 	const cJSON *py = jget(j, "python"), *th = jget(j, "threshold");
-	char *s;
+	char *s = NULL;
 	int rc;
 
 	rc = jkeys(j, keys);
@@ -1721,7 +1721,7 @@ static int json_setting(struct jev *j)
 static int json_dispatch(struct jev *j)
 {
 	struct shown b;
-	char *s;
+	char *s = NULL;
 	int op, rc;
 
 	j->op = NULL;
@@ -2040,7 +2040,7 @@ static int jsonl_next(struct sim_reader *r, struct sim_event *ev,
 	unsigned long line, col;
 	struct shown b;
 	size_t n, i = 0, k;
-	char *s;
+	char *s = NULL;
 	int rc;
 
 	do {
