@@ -101,13 +101,13 @@ static void forget(struct names *n, uint32_t ix)
 }
 
 /*
- * Bind str to obj: a new name, or a dead one brought back.  The caller has
- * checked that the name is not bound to a live object.
+ * Bind str to obj: a new name (ix 0), or the dead one names_find returned
+ * as ix, brought back.  The caller has checked that the name is not bound
+ * to a live object.
  */
-uint32_t names_bind(struct sim *s, const char *str, oref obj)
+uint32_t names_bind(struct sim *s, const char *str, uint32_t ix, oref obj)
 {
 	struct names *n = &s->names;
-	uint32_t ix = names_find(n, str);
 
 	if (!ix) {
 		if ((n->used + n->tombs + 1) * 4 >= n->nslots * 3)

@@ -92,6 +92,7 @@ static int lookup(struct sim *s, const char *id, unsigned long col,
 	*out = nm->obj;
 	if (name)
 		*name = ix;
+	s->subject = ix; /* the last ID looked up is the one the step reports */
 	return SIM_OK;
 }
 
@@ -328,7 +329,8 @@ static int do_alloc(struct sim *s, const struct sim_event *ev,
 				    nm->bound_line);
 	}
 	oref h = cache_alloc(s, ev);
-	ix = names_bind(s, ev->id, h);
+	ix = names_bind(s, ev->id, ix, h);
+	s->subject = ix;
 	s->names.v[ix].roots = 1;
 	return SIM_OK;
 }
@@ -408,7 +410,8 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 		subj = ev->dst;
 	st->subject = NULL;
 	if (subj) {
-		uint32_t ix = names_find(&s->names, subj);
+		/* The event's last lookup (or the alloc's binding) was subj's. */
+		uint32_t ix = s->subject;
 		oref h = ix ? s->names.v[ix].obj : 0;
 
 		st->subject = ix ? s->names.v[ix].str : NULL;
@@ -431,6 +434,7 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 				    "%s is not a step", sim_op_name(ev->op));
 	s->step_no++;
 	s->line = ev->line;
+	s->subject = 0;
 	s->started = 1;
 	s->nfreed = 0;
 	s->neffects = 0;

@@ -188,6 +188,7 @@ struct sim {
 	uint32_t keys_usable;
 
 	struct names names;
+	uint32_t subject;          /* name the step reports the refcount of */
 
 	/* census of cyclic garbage (sim_config.census) */
 	uint64_t *garbage_since;   /* per handle: step first seen as garbage, or 0 */
@@ -288,7 +289,7 @@ int64_t heap_size_of(const struct sim *s, oref h);
 void names_init(struct names *n);
 void names_release(struct names *n);
 uint32_t names_find(struct names *n, const char *str);
-uint32_t names_bind(struct sim *s, const char *str, oref obj);
+uint32_t names_bind(struct sim *s, const char *str, uint32_t ix, oref obj);
 void names_kill_object(struct sim *s, oref h);
 const char *names_first(const struct sim *s, oref h);
 
