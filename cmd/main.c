@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "replay a trace, one line per step, then a summary" },
 	{ "check", cmd_check, "run scenario files and check their expect lines" },
 	{ "compare", cmd_compare, "replay one trace under several settings, side by side" },
+	{ "gen", cmd_gen, "write a synthetic workload trace" },
 	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines" },
 };
 
