@@ -881,6 +881,7 @@ class Generator:
                 self.drop(ident)
 
     def ref(self, src, dst):
+        assert src.type != "tuple" or not self.heap.tuple_reaches(dst, src)
         tokens = ["ref", self.name(src), self.name(dst)]
         self.heap.add_ref(src, dst)
         self._event(tokens)
@@ -971,12 +972,16 @@ class Generator:
     # -- picking ------------------------------------------------------------
 
     def pick(self, pred=None, tries=12):
-        """A random nameable object satisfying pred, or None."""
+        """A random nameable object satisfying pred, or None.  Mortal
+        objects are preferred: the caches would crowd them out early on."""
         pool = self.heap.nameable
         if not len(pool):
             return None
-        for _ in range(tries):
+        mortal = self.dice.chance(0.6)
+        for i in range(tries):
             o = pool.choice(self.dice)
+            if mortal and o.cache == IMMORTAL and i < tries // 2:
+                continue
             if pred is None or pred(o):
                 return o
         return None
@@ -1150,10 +1155,15 @@ class Generator:
         size = len(items_from) if items_from is not None else self.tuple_size()
         t, ident = self.alloc("tuple", size=size)
         for k in range(size):
-            if items_from is not None:
-                self.ref(t, items_from[k])
-            else:
+            if items_from is None:
                 self.fill_slot(t)
+            elif self.heap.tuple_reaches(items_from[k], t):
+                # a fill between the choice and now put t inside this item
+                atom, atom_id = self.alloc_atom()
+                self.ref(t, atom)
+                self.drop(atom_id)
+            else:
+                self.ref(t, items_from[k])
         return t, ident
 
     # -- actions ------------------------------------------------------------
