@@ -49,17 +49,17 @@ void names_release(struct names *n)
 
 static void rehash(struct names *n, uint32_t nslots)
 {
-	uint32_t *slots = sim_xcalloc(nslots, sizeof(*slots));
+	struct name_slot *slots = sim_xcalloc(nslots, sizeof(*slots));
 
 	for (uint32_t i = 0; i < n->nslots; i++) {
-		uint32_t ix = n->slots[i];
+		struct name_slot e = n->slots[i];
 
-		if (ix == 0 || ix == TOMB)
+		if (e.ix == 0 || e.ix == TOMB)
 			continue;
-		uint32_t j = n->v[ix].hash & (nslots - 1);
-		while (slots[j])
+		uint32_t j = e.hash & (nslots - 1);
+		while (slots[j].ix)
 			j = (j + 1) & (nslots - 1);
-		slots[j] = ix;
+		slots[j] = e;
 	}
 	free(n->slots);
 	n->slots = slots;
@@ -72,13 +72,12 @@ uint32_t names_find(struct names *n, const char *str)
 	uint32_t h = hash_str(str);
 
 	for (uint32_t j = h & (n->nslots - 1);; j = (j + 1) & (n->nslots - 1)) {
-		uint32_t ix = n->slots[j];
+		struct name_slot e = n->slots[j];
 
-		if (ix == 0)
+		if (e.ix == 0)
 			return 0;
-		if (ix != TOMB && n->v[ix].hash == h &&
-		    strcmp(n->v[ix].str, str) == 0)
-			return ix;
+		if (e.hash == h && e.ix != TOMB && strcmp(n->v[e.ix].str, str) == 0)
+			return e.ix;
 	}
 }
 
@@ -87,8 +86,8 @@ static void forget(struct names *n, uint32_t ix)
 	struct name *nm = &n->v[ix];
 
 	for (uint32_t j = nm->hash & (n->nslots - 1);; j = (j + 1) & (n->nslots - 1)) {
-		if (n->slots[j] == ix) {
-			n->slots[j] = TOMB;
+		if (n->slots[j].ix == ix) {
+			n->slots[j].ix = TOMB;
 			n->tombs++;
 			break;
 		}
@@ -110,7 +109,7 @@ uint32_t names_bind(struct sim *s, const char *str, uint32_t ix, oref obj)
 	struct names *n = &s->names;
 
 	if (!ix) {
-		if ((n->used + n->tombs + 1) * 4 >= n->nslots * 3)
+		if ((n->used + n->tombs + 1) * 2 >= n->nslots)
 			rehash(n, n->used * 4 >= n->nslots ? 2 * n->nslots : n->nslots);
 		if (n->free) {
 			ix = n->free;
@@ -129,11 +128,11 @@ uint32_t names_bind(struct sim *s, const char *str, uint32_t ix, oref obj)
 		memcpy(nm->str, str, len + 1);
 		nm->hash = hash_str(str);
 		uint32_t j = nm->hash & (n->nslots - 1);
-		while (n->slots[j] && n->slots[j] != TOMB)
+		while (n->slots[j].ix && n->slots[j].ix != TOMB)
 			j = (j + 1) & (n->nslots - 1);
-		if (n->slots[j] == TOMB)
+		if (n->slots[j].ix == TOMB)
 			n->tombs--;
-		n->slots[j] = ix;
+		n->slots[j] = (struct name_slot){ ix, nm->hash };
 		n->used++;
 	}
 	struct name *nm = &n->v[ix];
@@ -143,8 +142,17 @@ uint32_t names_bind(struct sim *s, const char *str, uint32_t ix, oref obj)
 	nm->roots = 0;
 	nm->bound_step = s->step_no;
 	nm->bound_line = s->line;
-	nm->next = o->names;
-	o->names = ix;
+	nm->idle = 0;
+	/*
+	 * Cached objects never die, so nothing walks their names: leaving
+	 * them unchained lets an idle one be forgotten in O(1).
+	 */
+	if (o->flags & OF_CACHED) {
+		nm->next = 0;
+	} else {
+		nm->next = o->names;
+		o->names = ix;
+	}
 	return ix;
 }
 
@@ -178,12 +186,32 @@ static void remember_dead(struct names *n, uint32_t ix, uint64_t step)
 		 * Forget it unless it was bound again since: a name that died
 		 * twice is in the ring twice, and only its last death counts.
 		 */
-		if (n->v[old.ix].obj == 0 && n->v[old.ix].died_step == old.step)
+		struct name *nm = &n->v[old.ix];
+		if ((nm->obj == 0 || nm->idle) && nm->died_step == old.step) {
+			nm->obj = 0;
 			forget(n, old.ix);
+		}
 	}
 	n->dead[(n->dead_head + n->dead_len) % n->dead_cap] =
 		(struct dead_name){ ix, step };
 	n->dead_len++;
+}
+
+/*
+ * The name's last root reference to a cached object went.  It stays
+ * usable (the object lives on, perhaps in containers), but unlike a name
+ * of a mortal object it would never die: it joins the dead names' ring,
+ * and is forgotten with them unless it takes a root again first.  So
+ * traces that name a fresh ID for every small int keep bounded memory.
+ */
+void names_set_idle(struct sim *s, uint32_t ix)
+{
+	struct name *nm = &s->names.v[ix];
+
+	nm->idle = 1;
+	nm->died_step = s->step_no;
+	nm->died_line = s->line;
+	remember_dead(&s->names, ix, s->step_no);
 }
 
 /* h is being freed: every name bound to it dies now. */

@@ -228,6 +228,7 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 	if (!ev->dst) {
 		heap_incref(s, src);
 		s->names.v[name].roots++;
+		s->names.v[name].idle = 0;
 		return SIM_OK;
 	}
 	if ((rc = lookup(s, ev->dst, ev->dst_col, &dst, NULL, diag)))
@@ -240,7 +241,7 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 		return SIM_OK;
 	case SIM_T_TUPLE:
 		if (o->u.r->len == o->u.r->cap)
-			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 					    "tuple '%s' is already full (%u items)",
 					    ev->id, o->u.r->cap);
 		heap_incref(s, dst);
@@ -263,7 +264,7 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 		set_attribute(s, src, dst);
 		return SIM_OK;
 	default:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "'%s' is %s %s, not a container: ref needs a list, tuple, dict, set or object",
 				    ev->id, article(o->type), type_name(o->type));
 	}
@@ -283,7 +284,7 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 	holder = src;
 	switch (o->type) {
 	case SIM_T_TUPLE:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "unref on tuple '%s': tuples are immutable",
 				    ev->id);
 	case SIM_T_SET:
@@ -302,7 +303,7 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 			goto missing;
 		break;
 	default:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "'%s' is %s %s, not a container: unref needs a list, dict, set or object",
 				    ev->id, article(o->type), type_name(o->type));
 	}
@@ -321,9 +322,12 @@ static int do_alloc(struct sim *s, const struct sim_event *ev,
 {
 	uint32_t ix = names_find(&s->names, ev->id);
 
-	if (ix && s->names.v[ix].obj) {
+	if (ix && s->names.v[ix].obj && s->names.v[ix].idle) {
+		/* An ID let go of a cached object: `del x; x = 7` in Python. */
+		s->names.v[ix].obj = 0;
+	} else if (ix && s->names.v[ix].obj) {
 		const struct name *nm = &s->names.v[ix];
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "id '%s' is still bound to a live %s (since line %lu); use a fresh id",
 				    ev->id, type_name(OBJ(s, nm->obj)->type),
 				    nm->bound_line);
@@ -345,11 +349,13 @@ static int do_del(struct sim *s, const struct sim_event *ev,
 	if ((rc = lookup(s, ev->id, ev->id_col, &h, &ix, diag)))
 		return rc;
 	if (s->names.v[ix].roots == 0)
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "'%s' holds no root reference to drop (alloc and 'ref ID' take them, del drops them)",
 				    ev->id);
 	s->names.v[ix].roots--;
 	heap_decref(s, h);
+	if (s->names.v[ix].roots == 0 && (OBJ(s, h)->flags & OF_CACHED))
+		names_set_idle(s, ix);
 	return SIM_OK;
 }
 

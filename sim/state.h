@@ -121,6 +121,7 @@ struct name {
 	oref obj;          /* 0 when dead */
 	uint32_t next;     /* next name bound to the same object */
 	uint64_t roots;    /* root references held through this name */
+	uint8_t idle;      /* bound to a cached object, no roots: may be forgotten */
 	uint64_t died_step;
 	unsigned long died_line;
 	uint64_t bound_step;
@@ -136,7 +137,10 @@ struct names {
 	struct name *v;    /* index 0 unused */
 	uint32_t n, cap;
 	uint32_t free;     /* chain of reusable entries through .next */
-	uint32_t *slots;   /* open addressing: name index, 0 empty, UINT32_MAX deleted */
+	struct name_slot {
+		uint32_t ix;       /* name index; 0 empty, UINT32_MAX deleted */
+		uint32_t hash;     /* its hash, so probes stay in this array */
+	} *slots;          /* open addressing, at most half full */
 	uint32_t nslots, used, tombs;
 	struct dead_name *dead; /* ring of dead names kept for diagnostics */
 	uint32_t dead_head, dead_len, dead_cap;
@@ -291,6 +295,7 @@ void names_release(struct names *n);
 uint32_t names_find(struct names *n, const char *str);
 uint32_t names_bind(struct sim *s, const char *str, uint32_t ix, oref obj);
 void names_kill_object(struct sim *s, oref h);
+void names_set_idle(struct sim *s, uint32_t ix);
 const char *names_first(const struct sim *s, oref h);
 
 #endif

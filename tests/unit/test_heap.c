@@ -413,9 +413,9 @@ static void del_without_a_root_reference_is_an_error(void **state)
 	TH_OK(t, "del x\n"
 		 "expect alive x\n");
 	fp = th_fingerprint(t);
-	TH_ERR(t, "  del x\n", 1, 3,
+	TH_ERR(t, "  del x\n", 1, 7,
 	       "'x' holds no root reference to drop (alloc and 'ref ID' take them, del drops them)");
-	TH_ERR(t, "unref x\n", 1, 1,
+	TH_ERR(t, "unref x\n", 1, 7,
 	       "'x' holds no root reference to drop (alloc and 'ref ID' take them, del drops them)");
 	char *now_fp = th_fingerprint(t);
 	assert_string_equal(fp, now_fp);
@@ -430,9 +430,9 @@ static void ref_from_a_non_container_is_an_error(void **state)
 	char *fp;
 	struct th *t = error_setup(&fp);
 
-	TH_ERR(t, "ref f l\n", 1, 1,
+	TH_ERR(t, "ref f l\n", 1, 5,
 	       "'f' is a float, not a container: ref needs a list, tuple, dict, set or object");
-	TH_ERR(t, "unref f l\n", 1, 1,
+	TH_ERR(t, "unref f l\n", 1, 7,
 	       "'f' is a float, not a container: unref needs a list, dict, set or object");
 	assert_unchanged(t, fp);
 	th_close(t);
@@ -445,7 +445,7 @@ static void ref_from_an_int_is_an_error_with_the_right_article(void **state)
 	char *fp;
 	struct th *t = error_setup(&fp);
 
-	TH_ERR(t, "ref n l\n", 1, 1,
+	TH_ERR(t, "ref n l\n", 1, 5,
 	       "'n' is an int, not a container: ref needs a list, tuple, dict, set or object");
 	assert_unchanged(t, fp);
 	th_close(t);
@@ -457,9 +457,9 @@ static void alloc_of_an_id_still_alive_is_an_error(void **state)
 	char *fp;
 	struct th *t = error_setup(&fp);
 
-	TH_ERR(t, "\n\nalloc l dict\n", 3, 1,
+	TH_ERR(t, "\n\nalloc l dict\n", 3, 7,
 	       "id 'l' is still bound to a live list (since line 1); use a fresh id");
-	TH_ERR(t, "alloc t list\n", 1, 1,
+	TH_ERR(t, "alloc t list\n", 1, 7,
 	       "id 't' is still bound to a live tuple (since line 3); use a fresh id");
 	assert_unchanged(t, fp);
 	/* A dead id may be bound again. */
@@ -478,8 +478,8 @@ static void filling_a_tuple_beyond_its_length_is_an_error(void **state)
 	TH_OK(t, "ref t f\n"
 		 "alloc e tuple 0\n");
 	char *fp = th_fingerprint(t);
-	TH_ERR(t, " ref t x\n", 1, 2, "tuple 't' is already full (2 items)");
-	TH_ERR(t, "\nref e x\n", 2, 1, "tuple 'e' is already full (0 items)");
+	TH_ERR(t, " ref t x\n", 1, 6, "tuple 't' is already full (2 items)");
+	TH_ERR(t, "\nref e x\n", 2, 5, "tuple 'e' is already full (0 items)");
 	char *now_fp = th_fingerprint(t);
 	assert_string_equal(fp, now_fp);
 	free(fp);
@@ -496,7 +496,7 @@ static void unref_on_a_tuple_is_an_error(void **state)
 	char *fp;
 	struct th *t = error_setup(&fp);
 
-	TH_ERR(t, "   unref t n\n", 1, 4,
+	TH_ERR(t, "   unref t n\n", 1, 10,
 	       "unref on tuple 't': tuples are immutable");
 	assert_unchanged(t, fp);
 	th_close(t);

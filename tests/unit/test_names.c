@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "state.h" /* to see the name table's size */
 #include "unit_helpers.h"
 
 static void a_dead_id_reports_the_step_and_line_it_died(void **state)
@@ -86,7 +87,7 @@ static void two_ids_name_one_cached_object_each_with_its_own_root(void **state)
 			 "expect alive a\n"
 			 "expect alive b\n"
 			 "expect same a b\n");
-		TH_ERR(t, "del a\n", 1, 1,
+		TH_ERR(t, "del a\n", 1, 5,
 		       "'a' holds no root reference to drop (alloc and 'ref ID' take them, del drops them)");
 		TH_OK(t, "ref a\n"
 			 "del a\n"
@@ -302,6 +303,49 @@ static void an_id_freed_long_ago_is_forgotten_to_bound_memory(void **state)
 	th_close(t);
 }
 
+/* `x = 7; del x; x = 8`: an ID that let go of a cached int is free again. */
+static void an_id_let_go_of_a_cached_int_can_be_bound_again(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.11");
+
+	TH_OK(t, "alloc x int 7\n"
+		 "alloc l list\n"
+		 "ref l x\n"
+		 "del x\n"
+		 "unref l x\n"     /* still usable: the int lives on */
+		 "alloc x int 8\n"
+		 "alloc y int 8\n"
+		 "expect same x y\n");
+	TH_ERR(t, "alloc l list\n", 1, 7,
+	       "id 'l' is still bound to a live list (since line 2); use a fresh id");
+	th_close(t);
+}
+
+/*
+ * A fresh ID for every small int and interned str, each dropped at once,
+ * must not grow the name table: those names are forgotten like dead ones.
+ */
+static void fresh_ids_for_cached_objects_keep_the_name_table_bounded(void **state)
+{
+	(void)state;
+	enum { N = 300000 };
+	struct th *t = th_open("3.12");
+	char id[32];
+
+	t->check_each = 0;
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof(id), "n%d", i);
+		if (th_alloc_int(t, id, i % 200) || th_del(t, id))
+			fail();
+	}
+	assert_true(t->s->names.used < 70000);
+	/* the most recent ones are still known */
+	TH_OK(t, "alloc l list\n"
+		 "ref l n299999\n");
+	th_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +357,8 @@ int main(void)
 		TH_TEST(names_freed_in_one_big_step_stay_readable),
 		TH_TEST(each_name_lists_the_live_names_only),
 		TH_TEST(an_id_freed_long_ago_is_forgotten_to_bound_memory),
+		TH_TEST(an_id_let_go_of_a_cached_int_can_be_bound_again),
+		TH_TEST(fresh_ids_for_cached_objects_keep_the_name_table_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
