@@ -183,6 +183,15 @@ static void move_unreachable(struct sim *s, int young)
 	}
 }
 
+/* No referent may be tracked: what lets a tuple or dict be untracked. */
+static int holds_nothing_tracked(const struct sim *s, const struct obj *o)
+{
+	for (uint32_t i = 0; i < o->u.r->len; i++)
+		if (heap_may_be_tracked(s, o->u.r->v[i]))
+			return 0;
+	return 1;
+}
+
 /* _PyTuple_MaybeUntrack on every survivor, in list order. */
 static uint64_t untrack_tuples(struct sim *s, int young)
 {
@@ -195,11 +204,7 @@ static uint64_t untrack_tuples(struct sim *s, int young)
 		next = o->gc_next;
 		if (o->type != SIM_T_TUPLE || o->u.r->len < o->u.r->cap)
 			continue;
-		uint32_t i;
-		for (i = 0; i < o->u.r->len; i++)
-			if (heap_may_be_tracked(s, o->u.r->v[i]))
-				break;
-		if (i == o->u.r->len) {
+		if (holds_nothing_tracked(s, o)) {
 			gclist_remove(s, h);
 			n++;
 		}
@@ -219,11 +224,7 @@ static uint64_t untrack_dicts(struct sim *s, int young)
 		next = o->gc_next;
 		if (!sim_is_dict(o->type))
 			continue;
-		uint32_t i;
-		for (i = 0; i < o->u.r->len; i++)
-			if (heap_may_be_tracked(s, o->u.r->v[i]))
-				break;
-		if (i == o->u.r->len) {
+		if (holds_nothing_tracked(s, o)) {
 			gclist_remove(s, h);
 			n++;
 		}

@@ -9,6 +9,22 @@
 
 #include "sim.h"
 
+/* What 3.11 to 3.13 share: free-list capacities, shared keys, sizes. */
+#define COMMON_FIELDS(obj_size, str_size) \
+	.tuple_push_max = 20, \
+	.shared_keys_max = 30, \
+	.freelist_list = 80, \
+	.freelist_dict = 80, \
+	.freelist_float = 100, \
+	.freelist_tuple = 2000, \
+	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216, \
+		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = (obj_size), \
+		       [SIM_T_INT] = 28, [SIM_T_FLOAT] = 24, \
+		       [SIM_T_STR] = (str_size), [SIM_T_BYTES] = 33, \
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 }, \
+	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51, \
+			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 }
+
 static const struct sim_profile py311 = {
 	.name = "3.11",
 	.versions = "CPython 3.11.x",
@@ -18,18 +34,7 @@ static const struct sim_profile py311 = {
 	/* maybe_freelist_push keeps length 20, maybe_freelist_pop never
 	 * hands it out: each size-20 tuple counts once more in count0. */
 	.tuple_pop_max = 19,
-	.tuple_push_max = 20,
-	.shared_keys_max = 30,
-	.freelist_list = 80,
-	.freelist_dict = 80,
-	.freelist_float = 100,
-	.freelist_tuple = 2000,
-	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216,
-		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 56, [SIM_T_INT] = 28,
-		       [SIM_T_FLOAT] = 24, [SIM_T_STR] = 49, [SIM_T_BYTES] = 33,
-		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 },
-	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
-			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 },
+	COMMON_FIELDS(56, 49),
 };
 
 static const struct sim_profile py312 = {
@@ -39,18 +44,7 @@ static const struct sim_profile py312 = {
 	.deferred_gc = 1,
 	.immortal = 1,
 	.tuple_pop_max = 19,
-	.tuple_push_max = 20,
-	.shared_keys_max = 30,
-	.freelist_list = 80,
-	.freelist_dict = 80,
-	.freelist_float = 100,
-	.freelist_tuple = 2000,
-	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216,
-		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 48, [SIM_T_INT] = 28,
-		       [SIM_T_FLOAT] = 24, [SIM_T_STR] = 41, [SIM_T_BYTES] = 33,
-		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 },
-	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
-			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 },
+	COMMON_FIELDS(48, 41),
 };
 
 static const struct sim_profile py313 = {
@@ -62,18 +56,7 @@ static const struct sim_profile py313 = {
 	.immortal = 1,
 	/* maybe_freelist_pop fixed: length 20 is reused too. */
 	.tuple_pop_max = 20,
-	.tuple_push_max = 20,
-	.shared_keys_max = 30,
-	.freelist_list = 80,
-	.freelist_dict = 80,
-	.freelist_float = 100,
-	.freelist_tuple = 2000,
-	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216,
-		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 48, [SIM_T_INT] = 28,
-		       [SIM_T_FLOAT] = 24, [SIM_T_STR] = 41, [SIM_T_BYTES] = 33,
-		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 },
-	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
-			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 },
+	COMMON_FIELDS(48, 41),
 };
 
 static const struct sim_profile *const all[] = { &py311, &py312, &py313, NULL };
