@@ -307,14 +307,14 @@ class Heap:
         self.shared = {}           # share key -> Obj
         self.all = []              # every object ever made (for verify)
         self.live = 0              # LIVE objects that are not IMMORTAL
-        self.just_freed = []       # IDs freed by the last operation
+        self.just_freed = []       # IDs certainly freed since the caller
+                                   # last emptied this list
         self._drops = []           # (obj, also_rc) references being dropped
 
     # -- operations (one per event) -----------------------------------------
 
     def alloc(self, ident, type_, value=None, size=0):
         assert ident not in self.obj_of
-        self._begin()
         key, cache = share_key(type_, value, size)
         o = self.shared.get(key) if key is not None else None
         if o is None or o.state != LIVE:
@@ -338,11 +338,9 @@ class Heap:
         return o
 
     def add_root(self, ident):
-        self._begin()
         self._take_root(ident, self.obj_of[ident])
 
     def drop_root(self, ident):
-        self._begin()
         o = self.obj_of[ident]
         n = self.roots_of_id[ident] - 1
         assert n >= 0
@@ -358,7 +356,6 @@ class Heap:
     def add_ref(self, src, dst):
         """src gains a reference to dst; False when a set already holds an
         equal member (then nothing changes)."""
-        self._begin()
         assert src.state == LIVE and dst.state == LIVE
         if src.type == "set":
             key = eq_key(dst)
@@ -382,7 +379,6 @@ class Heap:
     def remove_ref(self, src, dst):
         """src drops its reference to dst (a set: to its member equal to
         dst).  Returns the object whose reference went."""
-        self._begin()
         assert src.type in REF_CONTAINERS and src.state == LIVE
         victim = src.members.pop(eq_key(dst)) if src.type == "set" else dst
         del src.refs[index_of(src.refs, victim)]
@@ -419,9 +415,6 @@ class Heap:
         return o.rc
 
     # -- internals ----------------------------------------------------------
-
-    def _begin(self):
-        self.just_freed = []
 
     def _take_root(self, ident, o):
         self.roots_of_id[ident] = self.roots_of_id.get(ident, 0) + 1
@@ -817,10 +810,12 @@ class Generator:
     # -- events: each writes one line and updates the model ------------------
 
     def _event(self, tokens):
+        """Write an event the model has already applied."""
         self.out.event(tokens)
         if self.self_check:
             self.heap.verify()
         self._tend()
+        del self.heap.just_freed[:]
 
     def new_id(self, type_):
         heap, dice = self.heap, self.dice
@@ -896,11 +891,9 @@ class Generator:
             self.gc_enabled = True
         elif words[0] == "disable":
             self.gc_enabled = False
-        self.heap._begin()
         self._event(["gc"] + list(words))
 
     def collect(self, gen=None):
-        self.heap._begin()
         self._event(["collect"] if gen is None else ["collect", str(gen)])
 
     # -- between events: tuple fills and expects ----------------------------
@@ -1150,8 +1143,8 @@ class Generator:
         return dice.randint(21, 30) if dice.chance(0.9) else dice.randint(31, 60)
 
     def new_tuple(self, items_from=None):
-        """A tuple filled at once (for actions that need it whole).
-        items_from: a list of objects to use, else picks hashable atoms."""
+        """A tuple filled at once (for actions that need it whole), with
+        the objects of items_from, or else with picks as for pending tuples."""
         size = len(items_from) if items_from is not None else self.tuple_size()
         t, ident = self.alloc("tuple", size=size)
         for k in range(size):
