@@ -148,6 +148,12 @@ static oref intern_str(struct sim *s, const char *p, size_t n)
 static oref new_container(struct sim *s, int type, uint32_t cap)
 {
 	oref h = heap_new_obj(s, type);
+
+	if (cap == 0) {
+		/* Most containers stay small or empty: no block until needed. */
+		OBJ(s, h)->u.r = &sim_no_refs;
+		return h;
+	}
 	struct refs *r = sim_xmalloc(sizeof(*r) + (size_t)cap * sizeof(oref));
 
 	r->len = 0;
@@ -189,7 +195,7 @@ static oref gc_object(struct sim *s, int type, long *freelist, long tuplelen,
 /* new_dict for an instance's __dict__, while protect[] are in use. */
 oref cache_new_attrdict(struct sim *s, const oref *protect, int nprotect)
 {
-	return gc_object_protect(s, OT_ATTRDICT, &s->fl.dict, 0, 4, protect,
+	return gc_object_protect(s, OT_ATTRDICT, &s->fl.dict, 0, 0, protect,
 				 nprotect);
 }
 
@@ -283,14 +289,14 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 		return h;
 	}
 	case SIM_T_LIST:
-		h = gc_object(s, SIM_T_LIST, &s->fl.list, 0, 4);
+		h = gc_object(s, SIM_T_LIST, &s->fl.list, 0, 0);
 		heap_track(s, h);
 		return h;
 	case SIM_T_DICT:
 		/* new_dict: dicts start untracked (MAINTAIN_TRACKING). */
-		return gc_object(s, SIM_T_DICT, &s->fl.dict, 0, 4);
+		return gc_object(s, SIM_T_DICT, &s->fl.dict, 0, 0);
 	case SIM_T_SET:
-		h = gc_object(s, SIM_T_SET, NULL, 0, 4);
+		h = gc_object(s, SIM_T_SET, NULL, 0, 0);
 		heap_track(s, h);
 		return h;
 	case SIM_T_OBJECT:

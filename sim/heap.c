@@ -46,6 +46,14 @@ void *sim_xrealloc(void *p, size_t n)
 	return p;
 }
 
+struct refs sim_no_refs;
+
+static void free_refs(struct refs *r)
+{
+	if (r != &sim_no_refs)
+		free(r);
+}
+
 void heap_init(struct sim *s)
 {
 	s->capobjs = 1024;
@@ -73,7 +81,7 @@ void heap_release(struct sim *s)
 		if (o->type == OT_FREE)
 			continue;
 		if (sim_is_gc_type(o->type))
-			free(o->u.r);
+			free_refs(o->u.r);
 		else if (o->type == SIM_T_STR || o->type == SIM_T_BYTES ||
 			 (o->flags & OF_BIGVALUE))
 			free(o->u.s);
@@ -188,7 +196,11 @@ void heap_refs_push(struct sim *s, oref h, oref v)
 	if (r->len == r->cap) {
 		assert(o->type != SIM_T_TUPLE);
 		uint32_t cap = r->cap ? 2 * r->cap : 4;
-		r = sim_xrealloc(r, sizeof(*r) + (size_t)cap * sizeof(oref));
+		if (r == &sim_no_refs) {
+			r = sim_xcalloc(1, sizeof(*r) + (size_t)cap * sizeof(oref));
+		} else {
+			r = sim_xrealloc(r, sizeof(*r) + (size_t)cap * sizeof(oref));
+		}
 		r->cap = cap;
 		o->u.r = r;
 	}
@@ -231,6 +243,8 @@ static void drop_refs(struct sim *s, oref h)
 	struct refs *r = o->u.r;
 	uint32_t n = r->len;
 
+	if (n == 0)
+		return; /* perhaps sim_no_refs, which is never written */
 	r->len = 0;
 	heap_account(s, -(int64_t)n * s->prof->size_per_ref[size_type(o->type)]);
 	if (o->type == SIM_T_LIST || o->type == SIM_T_TUPLE) {
@@ -263,7 +277,7 @@ static void dealloc(struct sim *s, oref h)
 	o = OBJ(s, h);
 	heap_account(s, -heap_size_of(s, h));
 	if (sim_is_gc_type(type))
-		free(o->u.r);
+		free_refs(o->u.r);
 	else if (type == SIM_T_STR || type == SIM_T_BYTES ||
 		 (o->flags & OF_BIGVALUE))
 		free(o->u.s);

@@ -140,8 +140,7 @@ uint32_t names_bind(struct sim *s, const char *str, uint32_t ix, oref obj)
 	struct obj *o = OBJ(s, obj);
 	nm->obj = obj;
 	nm->roots = 0;
-	nm->bound_step = s->step_no;
-	nm->bound_line = s->line;
+	nm->bound_line = sim_line32(s->line);
 	nm->idle = 0;
 	/*
 	 * Cached objects never die, so nothing walks their names: leaving
@@ -210,7 +209,7 @@ void names_set_idle(struct sim *s, uint32_t ix)
 
 	nm->idle = 1;
 	nm->died_step = s->step_no;
-	nm->died_line = s->line;
+	nm->died_line = sim_line32(s->line);
 	remember_dead(&s->names, ix, s->step_no);
 }
 
@@ -228,7 +227,7 @@ void names_kill_object(struct sim *s, oref h)
 		nm->obj = 0;
 		nm->next = 0;
 		nm->died_step = s->step_no;
-		nm->died_line = s->line;
+		nm->died_line = sim_line32(s->line);
 		if (s->nfreed == s->capfreed) {
 			s->capfreed = s->capfreed ? 2 * s->capfreed : 16;
 			s->freed = sim_xrealloc(s->freed,

@@ -88,7 +88,7 @@ static int lookup(struct sim *s, const char *id, unsigned long col,
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, col,
 				    "id '%s' is dead: its object was freed at step %llu (line %lu)",
 				    id, (unsigned long long)nm->died_step,
-				    nm->died_line);
+				    (unsigned long)nm->died_line);
 	*out = nm->obj;
 	if (name)
 		*name = ix;
@@ -226,6 +226,9 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 	if ((rc = lookup(s, ev->id, ev->id_col, &src, &name, diag)))
 		return rc;
 	if (!ev->dst) {
+		if (s->names.v[name].roots == UINT32_MAX)
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
+					    "'%s' holds too many root references", ev->id);
 		heap_incref(s, src);
 		s->names.v[name].roots++;
 		s->names.v[name].idle = 0;
@@ -330,7 +333,7 @@ static int do_alloc(struct sim *s, const struct sim_event *ev,
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "id '%s' is still bound to a live %s (since line %lu); use a fresh id",
 				    ev->id, type_name(OBJ(s, nm->obj)->type),
-				    nm->bound_line);
+				    (unsigned long)nm->bound_line);
 	}
 	oref h = cache_alloc(s, ev);
 	ix = names_bind(s, ev->id, ix, h);
@@ -408,6 +411,8 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 	st->live = s->live;
 
 	st->has_refcnt = 0;
+	st->alive = st->immortal = st->cached = st->subject_type = 0;
+	st->refcnt = 0;
 	const char *subj = NULL;
 	if (ev->op == SIM_OP_ALLOC || ev->op == SIM_OP_DEL ||
 	    (ev->op == SIM_OP_REF && !ev->dst))
@@ -445,7 +450,6 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 	s->nfreed = 0;
 	s->neffects = 0;
 	s->ncolls = 0;
-	memset(st, 0, sizeof(*st));
 	s->step.freed_anon = 0;
 
 	switch (ev->op) {

@@ -86,6 +86,9 @@ struct refs {
 	oref v[];
 };
 
+/* The references of every container that holds none yet (never written). */
+extern struct refs sim_no_refs;
+
 struct obj {
 	oref rc_prev, rc_next; /* refchain */
 	oref gc_prev, gc_next; /* generation list; slot free list */
@@ -120,13 +123,17 @@ struct name {
 	uint32_t hash;
 	oref obj;          /* 0 when dead */
 	uint32_t next;     /* next name bound to the same object */
-	uint64_t roots;    /* root references held through this name */
-	uint8_t idle;      /* bound to a cached object, no roots: may be forgotten */
+	uint32_t roots;    /* root references held through this name */
 	uint64_t died_step;
-	unsigned long died_line;
-	uint64_t bound_step;
-	unsigned long bound_line;
+	uint32_t died_line;  /* source lines, saturated at UINT32_MAX */
+	uint32_t bound_line;
+	uint8_t idle;      /* bound to a cached object, no roots: may be forgotten */
 };
+
+static inline uint32_t sim_line32(unsigned long line)
+{
+	return line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+}
 
 struct dead_name {
 	uint32_t ix;
