@@ -158,7 +158,11 @@ void report_text_header(FILE *f, const sim *s, const char *path)
 {
 	const struct sim_profile *p = sim_get_profile(s);
 
-	fprintf(f, "# %s under python %s (%s)\n", path, p->name, p->versions);
+	long t[3];
+
+	sim_get_thresholds(s, t);
+	fprintf(f, "# %s under python %s (%s), thresholds %ld/%ld/%ld\n", path,
+		p->name, p->versions, t[0], t[1], t[2]);
 	fprintf(f, "%6s %5s  %-30s %8s  %-14s %s\n", "step", "line", "event",
 		"refcnt", "count", "notes");
 }
