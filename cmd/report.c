@@ -11,8 +11,6 @@
 #include "common.h"
 #include "report.h"
 
-#define IMMORTAL_REFCNT 4294967295LL
-
 static const char *plural(long n) { return n == 1 ? "" : "s"; }
 
 static const char *trigger_name(enum sim_trigger t)
@@ -264,7 +262,7 @@ void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
 	if (!st->has_refcnt || !st->alive)
 		fputs("null", f);
 	else if (st->immortal)
-		fprintf(f, "%lld", IMMORTAL_REFCNT);
+		fprintf(f, "%lld", SIM_IMMORTAL_REFCNT);
 	else
 		fprintf(f, "%" PRId64, st->refcnt);
 	fputs(",\"freed\":[", f);

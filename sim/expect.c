@@ -8,8 +8,6 @@
 
 #include "state.h"
 
-#define IMMORTAL_REFCNT 4294967295LL /* 3.12's _Py_IMMORTAL_REFCNT */
-
 static int result(int ok, char *msg, size_t sz, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -83,7 +81,7 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t sz,
 		if (!o)
 			return result(0, msg, sz, "expected refcnt %ld for '%s', found it freed (step %llu)",
 				      ev->nums[0], ev->id, (unsigned long long)died);
-		long long rc = (o->flags & OF_IMMORTAL) ? IMMORTAL_REFCNT : (long long)o->refcnt;
+		long long rc = (o->flags & OF_IMMORTAL) ? SIM_IMMORTAL_REFCNT : (long long)o->refcnt;
 		return result(rc == ev->nums[0], msg, sz, "expected refcnt %ld for '%s', found %lld%s",
 			      ev->nums[0], ev->id, rc, (o->flags & OF_IMMORTAL) ? " (immortal)" : "");
 	}

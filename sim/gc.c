@@ -334,7 +334,6 @@ static uint64_t collect(struct sim *s, struct sim_collection *c)
 static void collect_generations(struct sim *s, int deferred)
 {
 	int skipped = 0;
-	int64_t pending = s->long_lived_pending, total = s->long_lived_total;
 
 	for (int i = 2; i >= 0; i--) {
 		if (s->gen[i].count <= s->gen[i].threshold)
@@ -347,8 +346,6 @@ static void collect_generations(struct sim *s, int deferred)
 			new_collection(s, i, SIM_TRIGGER_THRESHOLD);
 		c->deferred = deferred;
 		c->gen2_skipped = skipped;
-		c->pending_before = pending;
-		c->total_before = total;
 		collect(s, c);
 		return;
 	}

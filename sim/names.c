@@ -238,7 +238,7 @@ void names_kill_object(struct sim *s, oref h)
 		ix = next;
 	}
 	if (!o->names)
-		s->step.freed_anon++;
+		s->freed_anon++;
 	o->names = 0;
 }
 

@@ -408,6 +408,7 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 	st->neffects = s->neffects;
 	st->freed = s->freed;
 	st->nfreed = s->nfreed;
+	st->freed_anon = s->freed_anon;
 	st->live = s->live;
 
 	st->has_refcnt = 0;
@@ -450,7 +451,7 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 	s->nfreed = 0;
 	s->neffects = 0;
 	s->ncolls = 0;
-	s->step.freed_anon = 0;
+	s->freed_anon = 0;
 
 	switch (ev->op) {
 	case SIM_OP_ALLOC:
@@ -482,7 +483,6 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 	census_maybe(s);
 	s->totals.steps++;
 	snapshot(s, ev, st);
-	st->freed_anon = s->step.freed_anon;
 	return SIM_OK;
 }
 

@@ -17,6 +17,7 @@
 #include "trace.h"
 
 #define SIM_TUPLE_FREELISTS 20 /* tuple free lists: lengths 1..20 */
+#define SIM_IMMORTAL_REFCNT 4294967295LL /* what 3.12/3.13 report: _Py_IMMORTAL_REFCNT */
 
 typedef struct sim sim;
 

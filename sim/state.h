@@ -217,7 +217,7 @@ struct sim {
 	/* the step being replayed */
 	uint64_t step_no;
 	unsigned long line;
-	struct sim_step step;
+	uint64_t freed_anon;    /* freed objects without an ID, this step */
 	const char **freed;
 	uint32_t nfreed, capfreed;
 	struct sim_effect *effects;
