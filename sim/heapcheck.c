@@ -33,32 +33,53 @@ static const char *label(const struct sim *s, oref h, char *buf, size_t sz)
 	return buf;
 }
 
-int sim_heap_check(const sim *s, char *msg, size_t sz)
+/*
+ * The slot free list: every slot past the heads is either live (on the
+ * refchain, counted by s->live) or free (type OT_FREE, on the free list
+ * exactly once).  A cycle or a stray slot shows as a count that does not
+ * add up.
+ */
+static int check_free_slots(const struct sim *s, char *msg, size_t sz)
 {
-	char b[300];
-	uint64_t n = 0;
-	int64_t *expect = calloc(s->nobjs, sizeof(*expect));
+	uint32_t slots = s->nobjs - SIM_NHEADS, nfree = 0;
 
-	if (!expect)
-		return fail(msg, sz, "out of memory while checking");
+	for (oref h = s->free_slots; h; h = s->objs[h].gc_next) {
+		if (h < SIM_NHEADS || h >= s->nobjs)
+			return fail(msg, sz, "free-slot list leads to slot %u, outside the heap", h);
+		if (s->objs[h].type != OT_FREE)
+			return fail(msg, sz, "free-slot list holds slot %u, which is in use", h);
+		if (++nfree > slots)
+			return fail(msg, sz, "free-slot list does not end");
+	}
+	if ((uint64_t)nfree + s->live != slots)
+		return fail(msg, sz, "%u slots are free and %llu live, but the heap has %u",
+			    nfree, (unsigned long long)s->live, slots);
+	return 0;
+}
 
-	/* The refchain: every live object once, links consistent. */
+/* The refchain: every live object once, links consistent. */
+static int check_refchain(const struct sim *s, char *msg, size_t sz)
+{
 	oref prev = HEAD_REFCHAIN;
+	uint64_t n = 0;
+
 	for (oref h = s->objs[HEAD_REFCHAIN].rc_next; h != HEAD_REFCHAIN;
 	     prev = h, h = s->objs[h].rc_next) {
-		if (h >= s->nobjs || s->objs[h].type == OT_FREE || s->objs[h].type == OT_HEAD || s->objs[h].rc_prev != prev || ++n > s->live) {
-			free(expect);
+		if (h >= s->nobjs || s->objs[h].type == OT_FREE || s->objs[h].type == OT_HEAD || s->objs[h].rc_prev != prev || ++n > s->live)
 			return fail(msg, sz, "refchain is broken after object %u", prev);
-		}
 	}
-	if (n != s->live || s->objs[HEAD_REFCHAIN].rc_prev != prev) {
-		free(expect);
+	if (n != s->live || s->objs[HEAD_REFCHAIN].rc_prev != prev)
 		return fail(msg, sz, "refchain holds %llu objects, %llu are live",
 			    (unsigned long long)n, (unsigned long long)s->live);
-	}
+	return 0;
+}
 
-	/* The generation lists. */
+/* The generation lists. */
+static int check_gen_lists(const struct sim *s, char *msg, size_t sz)
+{
+	char b[300];
 	uint64_t tracked = 0;
+
 	for (int l = 0; l < LIST_COUNT_; l++) {
 		oref head = LIST_HEAD(s, l), p = head;
 		uint64_t k = 0;
@@ -66,25 +87,29 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 		for (oref h = s->objs[head].gc_next; h != head;
 		     p = h, h = s->objs[h].gc_next) {
 			const struct obj *o = &s->objs[h];
-			if (o->gc_prev != p || o->list != l || !sim_is_gc_type(o->type) || ++k > s->live) {
-				free(expect);
+			if (h >= s->nobjs || o->gc_prev != p || o->list != l || !sim_is_gc_type(o->type) || ++k > s->live)
 				return fail(msg, sz, "generation list %d is broken at %s", l, label(s, h, b, sizeof(b)));
-			}
 		}
-		if (k != s->lists[l].size) {
-			free(expect);
+		if (k != s->lists[l].size)
 			return fail(msg, sz, "list %d holds %llu objects but counts %llu", l,
 				    (unsigned long long)k, (unsigned long long)s->lists[l].size);
-		}
 		tracked += k;
 	}
-	if (tracked != s->tracked) {
-		free(expect);
+	if (tracked != s->tracked)
 		return fail(msg, sz, "%llu objects are on lists but %llu are tracked",
 			    (unsigned long long)tracked, (unsigned long long)s->tracked);
-	}
+	return 0;
+}
 
-	/* Reference counts: names' roots, container slots, the caches' own. */
+/*
+ * Reference counts: each mortal object's count equals the references that
+ * exist (names' roots, container slots, the caches' own), and is above 0:
+ * an object nothing refers to must have been freed.
+ */
+static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size_t sz)
+{
+	char b[300];
+
 	for (uint32_t i = 1; i < s->names.n; i++) {
 		const struct name *nm = &s->names.v[i];
 		if (nm->str && nm->obj)
@@ -96,38 +121,50 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 		if (o->flags & OF_CACHED)
 			expect[h]++;
 		if (!sim_is_gc_type(o->type)) {
-			if (o->list != LIST_NONE) {
-				free(expect);
+			if (o->list != LIST_NONE)
 				return fail(msg, sz, "%s is tracked but not a GC type", label(s, h, b, sizeof(b)));
-			}
 			continue;
 		}
 		for (uint32_t k = 0; k < o->u.r->len; k++) {
 			oref c = o->u.r->v[k];
-			if (c >= s->nobjs || s->objs[c].type == OT_FREE || s->objs[c].type == OT_HEAD) {
-				free(expect);
+			if (c >= s->nobjs || s->objs[c].type == OT_FREE || s->objs[c].type == OT_HEAD)
 				return fail(msg, sz, "%s refers to a freed object", label(s, h, b, sizeof(b)));
-			}
 			expect[c]++;
 		}
-		if (o->flags & OF_COLLECTING) {
-			free(expect);
+		if (o->flags & OF_COLLECTING)
 			return fail(msg, sz, "%s is still marked as collecting", label(s, h, b, sizeof(b)));
-		}
 	}
 	for (oref h = s->objs[HEAD_REFCHAIN].rc_next; h != HEAD_REFCHAIN; h = s->objs[h].rc_next) {
 		const struct obj *o = &s->objs[h];
 
 		if (o->flags & OF_IMMORTAL)
 			continue;
-		if (o->refcnt != expect[h]) {
-			int64_t want = expect[h];
-			free(expect);
+		if (o->refcnt <= 0)
+			return fail(msg, sz, "%s is live with refcount %lld",
+				    label(s, h, b, sizeof(b)), (long long)o->refcnt);
+		if (o->refcnt != expect[h])
 			return fail(msg, sz, "%s has refcount %lld but %lld references exist",
-				    label(s, h, b, sizeof(b)), (long long)o->refcnt, (long long)want);
-		}
+				    label(s, h, b, sizeof(b)), (long long)o->refcnt, (long long)expect[h]);
 	}
+	return 0;
+}
+
+int sim_heap_check(const sim *s, char *msg, size_t sz)
+{
+	int rc;
+
+	/* The lists first: the refcount pass walks them. */
+	if ((rc = check_free_slots(s, msg, sz)) || (rc = check_refchain(s, msg, sz)) ||
+	    (rc = check_gen_lists(s, msg, sz)))
+		return rc;
+
+	int64_t *expect = calloc(s->nobjs, sizeof(*expect));
+	if (!expect)
+		return fail(msg, sz, "out of memory while checking");
+	rc = check_refcounts(s, expect, msg, sz);
 	free(expect);
+	if (rc)
+		return rc;
 	if (s->gen[0].count < 0)
 		return fail(msg, sz, "count0 is negative");
 	return 0;
