@@ -43,12 +43,8 @@ static void census(struct sim *s)
 		       (s->capobjs - s->capgarbage) * sizeof(uint64_t));
 		s->capgarbage = s->capobjs;
 	}
-	for (uint32_t i = 1; i < s->names.n; i++) {
-		const struct name *nm = &s->names.v[i];
-
-		if (nm->str && nm->obj && nm->roots)
-			push_mark(s, &n, nm->obj);
-	}
+	for (uint32_t i = 0; i < names_nrooted(s->names); i++)
+		push_mark(s, &n, names_obj(s->names, names_rooted(s->names, i)));
 	for (oref h = OBJ(s, HEAD_REFCHAIN)->rc_next; h != HEAD_REFCHAIN;
 	     h = OBJ(s, h)->rc_next)
 		if (OBJ(s, h)->flags & OF_CACHED)

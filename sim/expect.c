@@ -27,12 +27,15 @@ static int result(int ok, char *msg, size_t sz, const char *fmt, ...)
 static int resolve(const struct sim *s, const char *id, oref *h,
 		   uint64_t *died)
 {
-	uint32_t ix = names_find((struct names *)&s->names, id);
+	uint32_t ix = names_find(s->names, id);
+	uint32_t line;
 
 	if (!ix)
 		return -1;
-	*h = s->names.v[ix].obj;
-	*died = s->names.v[ix].died_step;
+	*h = names_obj(s->names, ix);
+	*died = 0;
+	if (!*h)
+		names_died(s->names, ix, died, &line);
 	return *h != 0;
 }
 

@@ -110,10 +110,9 @@ static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size
 {
 	char b[300];
 
-	for (uint32_t i = 1; i < s->names.n; i++) {
-		const struct name *nm = &s->names.v[i];
-		if (nm->str && nm->obj)
-			expect[nm->obj] += (int64_t)nm->roots;
+	for (uint32_t i = 0; i < names_nrooted(s->names); i++) {
+		uint32_t ix = names_rooted(s->names, i);
+		expect[names_obj(s->names, ix)] += (int64_t)names_roots(s->names, ix);
 	}
 	for (oref h = s->objs[HEAD_REFCHAIN].rc_next; h != HEAD_REFCHAIN; h = s->objs[h].rc_next) {
 		const struct obj *o = &s->objs[h];
@@ -153,9 +152,9 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 {
 	int rc;
 
-	/* The lists first: the refcount pass walks them. */
+	/* The lists and names first: the refcount pass walks them. */
 	if ((rc = check_free_slots(s, msg, sz)) || (rc = check_refchain(s, msg, sz)) ||
-	    (rc = check_gen_lists(s, msg, sz)))
+	    (rc = check_gen_lists(s, msg, sz)) || (rc = names_check(s->names, msg, sz)))
 		return rc;
 
 	int64_t *expect = calloc(s->nobjs, sizeof(*expect));

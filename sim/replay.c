@@ -38,7 +38,7 @@ int sim_new(sim **out, const struct sim_config *cfg, struct sim_diag *diag)
 	s->enabled = 1;
 	s->keys_usable = (uint32_t)p->shared_keys_max;
 	heap_init(s);
-	names_init(&s->names);
+	s->names = names_new();
 	*out = s;
 	return SIM_OK;
 }
@@ -50,7 +50,7 @@ void sim_free(sim *s)
 	heap_release(s);
 	cache_release(s);
 	census_release(s);
-	names_release(&s->names);
+	names_free(s->names);
 	free(s->freed);
 	free(s->effects);
 	free(s->colls);
@@ -78,18 +78,22 @@ static const char *article(int type)
 static int lookup(struct sim *s, const char *id, unsigned long col,
 		  oref *out, uint32_t *name, struct sim_diag *diag)
 {
-	uint32_t ix = names_find(&s->names, id);
+	uint32_t ix = names_find(s->names, id);
 
 	if (!ix)
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, col,
 				    "unknown id '%s'", id);
-	const struct name *nm = &s->names.v[ix];
-	if (!nm->obj)
+	oref h = names_obj(s->names, ix);
+	if (!h) {
+		uint64_t step;
+		uint32_t line;
+
+		names_died(s->names, ix, &step, &line);
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, col,
 				    "id '%s' is dead: its object was freed at step %llu (line %lu)",
-				    id, (unsigned long long)nm->died_step,
-				    (unsigned long)nm->died_line);
-	*out = nm->obj;
+				    id, (unsigned long long)step, (unsigned long)line);
+	}
+	*out = h;
 	if (name)
 		*name = ix;
 	s->subject = ix; /* the last ID looked up is the one the step reports */
@@ -226,12 +230,10 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 	if ((rc = lookup(s, ev->id, ev->id_col, &src, &name, diag)))
 		return rc;
 	if (!ev->dst) {
-		if (s->names.v[name].roots == UINT32_MAX)
+		if (names_add_root(s->names, name))
 			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 					    "'%s' holds too many root references", ev->id);
 		heap_incref(s, src);
-		s->names.v[name].roots++;
-		s->names.v[name].idle = 0;
 		return SIM_OK;
 	}
 	if ((rc = lookup(s, ev->dst, ev->dst_col, &dst, NULL, diag)))
@@ -323,22 +325,17 @@ missing:
 static int do_alloc(struct sim *s, const struct sim_event *ev,
 		    struct sim_diag *diag)
 {
-	uint32_t ix = names_find(&s->names, ev->id);
+	uint32_t ix = names_find(s->names, ev->id);
 
-	if (ix && s->names.v[ix].obj && s->names.v[ix].idle) {
-		/* An ID let go of a cached object: `del x; x = 7` in Python. */
-		s->names.v[ix].obj = 0;
-	} else if (ix && s->names.v[ix].obj) {
-		const struct name *nm = &s->names.v[ix];
+	/* An idle ID let go of a cached object: `del x; x = 7` in Python. */
+	if (ix && names_obj(s->names, ix) && !names_idle(s->names, ix))
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "id '%s' is still bound to a live %s (since line %lu); use a fresh id",
-				    ev->id, type_name(OBJ(s, nm->obj)->type),
-				    (unsigned long)nm->bound_line);
-	}
+				    ev->id, type_name(OBJ(s, names_obj(s->names, ix))->type),
+				    (unsigned long)names_bound_line(s->names, ix));
 	oref h = cache_alloc(s, ev);
 	ix = names_bind(s, ev->id, ix, h);
 	s->subject = ix;
-	s->names.v[ix].roots = 1;
 	return SIM_OK;
 }
 
@@ -351,13 +348,13 @@ static int do_del(struct sim *s, const struct sim_event *ev,
 
 	if ((rc = lookup(s, ev->id, ev->id_col, &h, &ix, diag)))
 		return rc;
-	if (s->names.v[ix].roots == 0)
+	if (names_roots(s->names, ix) == 0)
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "'%s' holds no root reference to drop (alloc and 'ref ID' take them, del drops them)",
 				    ev->id);
-	s->names.v[ix].roots--;
+	names_drop_root(s->names, ix);
 	heap_decref(s, h);
-	if (s->names.v[ix].roots == 0 && (OBJ(s, h)->flags & OF_CACHED))
+	if (names_roots(s->names, ix) == 0 && (OBJ(s, h)->flags & OF_CACHED))
 		names_set_idle(s, ix);
 	return SIM_OK;
 }
@@ -424,9 +421,9 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 	if (subj) {
 		/* The event's last lookup (or the alloc's binding) was subj's. */
 		uint32_t ix = s->subject;
-		oref h = ix ? s->names.v[ix].obj : 0;
+		oref h = ix ? names_obj(s->names, ix) : 0;
 
-		st->subject = ix ? s->names.v[ix].str : NULL;
+		st->subject = ix ? names_str(s->names, ix) : NULL;
 		st->has_refcnt = 1;
 		st->alive = h != 0;
 		st->refcnt = h ? OBJ(s, h)->refcnt : 0;
@@ -522,19 +519,28 @@ void sim_get_stats(const sim *s, struct sim_genstats stats[3])
 	memcpy(stats, s->stats, sizeof(s->stats));
 }
 
+struct each_name {
+	const struct sim *s;
+	void (*fn)(void *arg, const char *id, int type, int64_t refcnt, int exact);
+	void *arg;
+};
+
+static void each_name(void *arg, uint32_t ix)
+{
+	const struct each_name *e = arg;
+	const struct obj *o = &e->s->objs[names_obj(e->s->names, ix)];
+	int exact = !(o->flags & (OF_CACHED | OF_IMMORTAL)) &&
+		    o->type != SIM_T_STR;
+
+	e->fn(e->arg, names_str(e->s->names, ix), o->type, o->refcnt, exact);
+}
+
 void sim_each_name(const sim *s,
 		   void (*fn)(void *arg, const char *id, int type,
 			      int64_t refcnt, int exact),
 		   void *arg)
 {
-	for (uint32_t i = 1; i < s->names.n; i++) {
-		const struct name *nm = &s->names.v[i];
+	struct each_name e = { s, fn, arg };
 
-		if (!nm->str || !nm->obj)
-			continue;
-		const struct obj *o = &s->objs[nm->obj];
-		int exact = !(o->flags & (OF_CACHED | OF_IMMORTAL)) &&
-			    o->type != SIM_T_STR;
-		fn(arg, nm->str, o->type, o->refcnt, exact);
-	}
+	names_each(s->names, 0, each_name, &e);
 }

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "names.h"
 #include "sim.h"
 
 typedef uint32_t oref; /* an object handle; 0 is none */
@@ -117,41 +118,10 @@ struct generation {
 	long count;
 };
 
-/* A name (trace ID) bound to an object, or dead. */
-struct name {
-	char *str;
-	uint32_t hash;
-	oref obj;          /* 0 when dead */
-	uint32_t next;     /* next name bound to the same object */
-	uint32_t roots;    /* root references held through this name */
-	uint64_t died_step;
-	uint32_t died_line;  /* source lines, saturated at UINT32_MAX */
-	uint32_t bound_line;
-	uint8_t idle;      /* bound to a cached object, no roots: may be forgotten */
-};
-
 static inline uint32_t sim_line32(unsigned long line)
 {
 	return line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
 }
-
-struct dead_name {
-	uint32_t ix;
-	uint64_t step; /* the step it died in */
-};
-
-struct names {
-	struct name *v;    /* index 0 unused */
-	uint32_t n, cap;
-	uint32_t free;     /* chain of reusable entries through .next */
-	struct name_slot {
-		uint32_t ix;       /* name index; 0 empty, UINT32_MAX deleted */
-		uint32_t hash;     /* its hash, so probes stay in this array */
-	} *slots;          /* open addressing, at most half full */
-	uint32_t nslots, used, tombs;
-	struct dead_name *dead; /* ring of dead names kept for diagnostics */
-	uint32_t dead_head, dead_len, dead_cap;
-};
 
 /* The interned-string table: content -> str object. */
 struct strtab {
@@ -198,7 +168,7 @@ struct sim {
 	uint32_t keys_nentries;
 	uint32_t keys_usable;
 
-	struct names names;
+	struct names *names;
 	uint32_t subject;          /* name the step reports the refcount of */
 
 	/* census of cyclic garbage (sim_config.census) */
@@ -295,14 +265,5 @@ void census_maybe(struct sim *s);
 void census_on_free(struct sim *s, oref h);
 void census_release(struct sim *s);
 int64_t heap_size_of(const struct sim *s, oref h);
-
-/* names.c */
-void names_init(struct names *n);
-void names_release(struct names *n);
-uint32_t names_find(struct names *n, const char *str);
-uint32_t names_bind(struct sim *s, const char *str, uint32_t ix, oref obj);
-void names_kill_object(struct sim *s, oref h);
-void names_set_idle(struct sim *s, uint32_t ix);
-const char *names_first(const struct sim *s, oref h);
 
 #endif

@@ -19,11 +19,11 @@
 /* The object an ID names. */
 static oref obj_of(struct th *t, const char *id)
 {
-	uint32_t ix = names_find(&t->s->names, id);
+	uint32_t ix = names_find(t->s->names, id);
 
 	assert_int_not_equal(ix, 0);
-	assert_int_not_equal(t->s->names.v[ix].obj, 0);
-	return t->s->names.v[ix].obj;
+	assert_int_not_equal(names_obj(t->s->names, ix), 0);
+	return names_obj(t->s->names, ix);
 }
 
 /* The checker finds the heap broken, with want in its message. */
@@ -130,13 +130,13 @@ static void a_live_object_with_refcount_zero_is_found(void **state)
 {
 	(void)state;
 	struct th *t = heap_with_free_slots();
-	uint32_t ix = names_find(&t->s->names, "a");
+	uint32_t ix = names_find(t->s->names, "a");
 	oref h = obj_of(t, "a");
 
-	t->s->names.v[ix].roots = 0;
+	names_drop_root(t->s->names, ix);
 	t->s->objs[h].refcnt = 0;
 	assert_broken(t, "'a' is live with refcount 0");
-	t->s->names.v[ix].roots = 1;
+	names_add_root(t->s->names, ix);
 	t->s->objs[h].refcnt = 1;
 	th_close(t);
 }

@@ -339,10 +339,59 @@ static void fresh_ids_for_cached_objects_keep_the_name_table_bounded(void **stat
 		if (th_alloc_int(t, id, i % 200) || th_del(t, id))
 			fail();
 	}
-	assert_true(t->s->names.used < 70000);
+	assert_true(names_count(t->s->names) < 70000);
 	/* the most recent ones are still known */
 	TH_OK(t, "alloc l list\n"
 		 "ref l n299999\n");
+	th_close(t);
+}
+
+/*
+ * IDs of every length the reader allows, stored in the record or apart,
+ * bound, freed, forgotten and bound again while the table is checked
+ * (names_check: every name found under its ID, probe sequences without
+ * holes after deletions, the rooted set, the ring) every ten thousand steps.
+ */
+static void ids_of_every_length_survive_churn_and_forgetting(void **state)
+{
+	(void)state;
+	enum { N = 150000, LIVE = 64 };
+	struct th *t = th_open("3.12");
+	char id[SIM_ID_MAX + 1], msg[512];
+	uint32_t seed = 12345;
+
+	t->check_each = 0;
+	for (int i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		/* lengths 1..SIM_ID_MAX, most of them short */
+		int len = (seed >> 16) % 8 == 0 ? 1 + (int)((seed >> 8) % SIM_ID_MAX) : 1 + (int)((seed >> 8) % 24);
+		int k = snprintf(id, sizeof(id), "%d_", i);
+		while (k < len)
+			id[k] = (char)('a' + (i + k) % 26), k++;
+		id[k] = 0;
+		if (th_alloc(t, id, SIM_T_LIST) || th_del(t, id)) {
+			print_error("at %d: %s\n", i, t->diag.msg);
+			fail();
+		}
+		/* every name held as a root is in the rooted set, and only those */
+		if (i % 9973 == 0 && sim_heap_check(t->s, msg, sizeof(msg)) != 0) {
+			print_error("at %d: %s\n", i, msg);
+			fail();
+		}
+		if (i % LIVE == 0 && th_alloc(t, id, SIM_T_DICT)) /* bound again, kept */
+			fail();
+	}
+	/* The last one died recently and is remembered; bound again it works. */
+	uint32_t ix = names_find(t->s->names, id);
+	assert_int_not_equal(ix, 0);
+	assert_int_equal(names_obj(t->s->names, ix), 0);
+	TH_RC_OK(t, th_alloc(t, id, SIM_T_SET));
+	assert_int_equal(names_find(t->s->names, id), ix);
+	assert_int_not_equal(names_obj(t->s->names, ix), 0);
+	/* Early dead IDs are forgotten: memory follows the live heap. */
+	assert_true(names_count(t->s->names) < (1u << 16) + N / LIVE + 16);
+	assert_int_equal(names_find(t->s->names, "1_"), 0);
+	TH_HEAP(t);
 	th_close(t);
 }
 
@@ -359,6 +408,7 @@ int main(void)
 		TH_TEST(an_id_freed_long_ago_is_forgotten_to_bound_memory),
 		TH_TEST(an_id_let_go_of_a_cached_int_can_be_bound_again),
 		TH_TEST(fresh_ids_for_cached_objects_keep_the_name_table_bounded),
+		TH_TEST(ids_of_every_length_survive_churn_and_forgetting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

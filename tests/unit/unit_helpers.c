@@ -445,6 +445,25 @@ int th_has_effect(const struct th *t, enum sim_effect_kind k, int type)
 	return 0;
 }
 
+struct fp_names {
+	const struct sim *s;
+	struct tb *b;
+};
+
+static void fingerprint_name(void *arg, uint32_t ix)
+{
+	const struct fp_names *fp = arg;
+	const struct names *n = fp->s->names;
+	uint64_t died = 0;
+	uint32_t line = 0;
+
+	if (!names_obj(n, ix) || names_idle(n, ix))
+		names_died(n, ix, &died, &line);
+	tb_add(fp->b, "name %s obj %u roots %u idle %d died %llu line %u\n",
+	       names_str(n, ix), names_obj(n, ix), names_roots(n, ix),
+	       names_idle(n, ix), (unsigned long long)died, line);
+}
+
 char *th_fingerprint(const struct th *t)
 {
 	const struct sim *s = t->s;
@@ -483,13 +502,7 @@ char *th_fingerprint(const struct th *t)
 		}
 		tb_add(&b, "\n");
 	}
-	for (uint32_t i = 1; i < s->names.n; i++) {
-		const struct name *nm = &s->names.v[i];
-
-		if (nm->str)
-			tb_add(&b, "name %s obj %u roots %llu died %llu\n",
-			       nm->str, nm->obj, (unsigned long long)nm->roots,
-			       (unsigned long long)nm->died_step);
-	}
+	struct fp_names fp = { s, &b };
+	names_each(s->names, 1, fingerprint_name, &fp);
 	return b.p;
 }
