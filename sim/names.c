@@ -106,7 +106,11 @@ struct names *names_new(void)
 	n->n = 1;
 	n->mask = 127;
 	n->slots = sim_xcalloc(n->mask + 1, sizeof(*n->slots));
-	n->cap = DEAD_KEEP;
+	/*
+	 * The ring grows to DEAD_KEEP as deaths come: a short trace does not
+	 * pay for a megabyte it never uses (under ASan, an mmap per simulator).
+	 */
+	n->cap = 256;
 	n->ring = sim_xmalloc(n->cap * sizeof(*n->ring));
 	return n;
 }
@@ -361,7 +365,8 @@ static void remember_dead(struct sim *s, uint32_t ix)
 {
 	struct names *n = s->names;
 
-	if (n->len == n->cap && n->ring[n->head].step == s->step_no)
+	if (n->len == n->cap &&
+	    (n->cap < DEAD_KEEP || n->ring[n->head].step == s->step_no))
 		grow_ring(n);
 	if (n->len == n->cap) {
 		uint32_t old = n->head;
