@@ -320,7 +320,7 @@ void replay_file(const char *path, const struct common_opts *o,
 		res->steps++;
 		if (o->check) {
 			char msg[512];
-			if (sim_heap_check(s, msg, sizeof(msg))) {
+			if (sim_check_step(s, msg, sizeof(msg))) {
 				sim_diag_set(&res->diag, SIM_ETRACE, shown, ev.line, 0,
 					     "heap check failed after step %llu: %s",
 					     (unsigned long long)st.step, msg);
@@ -332,6 +332,16 @@ void replay_file(const char *path, const struct common_opts *o,
 			break;
 		if (h->progress && (res->steps & 0xfffff) == 0)
 			h->progress(arg, res->steps, sim_reader_offset(r), sim_reader_size(r));
+	}
+	if (o->check) {
+		/* sim_check_step may have left the last steps to this pass. */
+		char msg[512];
+		if (sim_heap_check(s, msg, sizeof(msg))) {
+			sim_diag_set(&res->diag, SIM_ETRACE, shown, 0, 0,
+				     "heap check failed at the end of the trace: %s", msg);
+			res->status = EXIT_INTERNAL;
+			goto out;
+		}
 	}
 	if (h->finish)
 		h->finish(arg, s);

@@ -9,6 +9,17 @@
 
 #include "state.h"
 
+/*
+ * Work units a step earns for --check.  A full pass costs one unit per
+ * object, name record, hash slot and remembered death; with 64 units a
+ * step, `run --check` of 3M-event gen handler and churn traces took 3.4
+ * and 3.7 times a plain run (it was quadratic).  Heaps of up to
+ * CHECK_ALWAYS units are checked after every step, and so is every step
+ * of --stress, whose full collections already cost a pass over the heap.
+ */
+#define CHECK_CREDIT_PER_STEP 64
+#define CHECK_ALWAYS 4096
+
 static int fail(char *msg, size_t sz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -167,4 +178,24 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 	if (s->gen[0].count < 0)
 		return fail(msg, sz, "count0 is negative");
 	return 0;
+}
+
+int sim_check_step(sim *s, char *msg, size_t sz)
+{
+	uint64_t onlists = 0;
+
+	for (int l = 0; l < LIST_COUNT_; l++)
+		onlists += s->lists[l].size;
+	if (onlists != s->tracked || s->tracked > s->live)
+		return fail(msg, sz, "%llu objects are on lists, %llu tracked, %llu live",
+			    (unsigned long long)onlists, (unsigned long long)s->tracked,
+			    (unsigned long long)s->live);
+	if (s->gen[0].count < 0)
+		return fail(msg, sz, "count0 is negative");
+	uint64_t cost = s->live + s->tracked + names_footprint(s->names);
+	s->check_credit += CHECK_CREDIT_PER_STEP;
+	if (cost > CHECK_ALWAYS && !s->cfg.stress && s->check_credit < cost)
+		return 0;
+	s->check_credit = 0;
+	return sim_heap_check(s, msg, sz);
 }

@@ -443,6 +443,7 @@ uint32_t names_nrooted(const struct names *n) { return n->nrooted; }
 uint32_t names_rooted(const struct names *n, uint32_t i) { return n->rooted[i]; }
 
 uint32_t names_count(const struct names *n) { return n->used; }
+uint64_t names_footprint(const struct names *n) { return (uint64_t)n->n + n->mask + 1 + n->len; }
 
 void names_each(const struct names *n, int dead_too,
 		void (*fn)(void *arg, uint32_t ix), void *arg)
@@ -461,9 +462,15 @@ static int bad(char *msg, size_t sz, const char *what, uint32_t ix)
 	return 1;
 }
 
+/*
+ * Sequential passes only, so that --check can afford it: the records,
+ * then the hash table, whose every entry must be reachable from its home
+ * slot without crossing an empty one (what names_find relies on).
+ */
 int names_check(const struct names *n, char *msg, size_t sz)
 {
 	uint32_t inuse = 0, nroot = 0;
+	uint64_t ixsum = 0;
 
 	for (uint32_t i = 1; i < n->n; i++) {
 		const struct name *nm = rec(n, i);
@@ -471,8 +478,7 @@ int names_check(const struct names *n, char *msg, size_t sz)
 		if (nm->state == NAME_FREE)
 			continue;
 		inuse++;
-		if (names_find(n, str_of(nm)) != i)
-			return bad(msg, sz, "a name is not found under its ID", i);
+		ixsum += i;
 		if ((nm->roots > 0) != (nm->rpos > 0) ||
 		    (nm->rpos && (nm->rpos > n->nrooted || n->rooted[nm->rpos - 1] != i)))
 			return bad(msg, sz, "the rooted set disagrees with a name's roots", i);
@@ -486,8 +492,30 @@ int names_check(const struct names *n, char *msg, size_t sz)
 	}
 	if (inuse != n->used || nroot != n->nrooted)
 		return bad(msg, sz, "the counts of names in use or rooted are wrong", 0);
-	for (uint32_t j = 0; j <= n->mask; j++)
-		if (n->slots[j].ix && (n->slots[j].ix >= n->n || rec(n, n->slots[j].ix)->state == NAME_FREE))
-			return bad(msg, sz, "the hash table holds a forgotten name", n->slots[j].ix);
+
+	/* Start after an empty slot, so every cluster is seen from its start. */
+	uint32_t start = 0, size = n->mask + 1, hashed = 0;
+	while (n->slots[start].ix)
+		start = (start + 1) & n->mask;
+	for (uint32_t k = 1, run = 0; k <= size; k++) {
+		uint32_t j = (start + k) & n->mask;
+		struct slot e = n->slots[j];
+
+		if (!e.ix) {
+			run = 0;
+			continue;
+		}
+		run++;
+		hashed++;
+		ixsum -= e.ix;
+		if (e.ix >= n->n || rec(n, e.ix)->state == NAME_FREE ||
+		    rec(n, e.ix)->hash != e.hash)
+			return bad(msg, sz, "the hash table holds a forgotten name", e.ix);
+		/* Its home must lie within the run of full slots that ends here. */
+		if (((j - (e.hash & n->mask)) & n->mask) >= run)
+			return bad(msg, sz, "a name is out of reach of its home slot", e.ix);
+	}
+	if (hashed != n->used || ixsum != 0)
+		return bad(msg, sz, "the hash table and the records disagree", 0);
 	return 0;
 }

@@ -62,6 +62,8 @@ uint32_t names_rooted(const struct names *n, uint32_t i);
 
 /* Names in use: bound, idle or remembered dead. */
 uint32_t names_count(const struct names *n);
+/* What names_check walks (records, hash slots, ring entries). */
+uint64_t names_footprint(const struct names *n);
 /* Calls fn for every name bound to a live object, and the dead too if asked. */
 void names_each(const struct names *n, int dead_too,
 		void (*fn)(void *arg, uint32_t ix), void *arg);

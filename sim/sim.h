@@ -210,6 +210,14 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t msgsz,
 /* Verify every invariant of the heap; 0 when sound, else msg says what broke. */
 int sim_heap_check(const sim *s, char *msg, size_t msgsz);
 
+/*
+ * --check, after a step: the O(1) invariants every time, and the full
+ * sim_heap_check whenever the steps since the last one have earned it, so
+ * that a checked replay costs a bounded multiple of a plain one.  Small
+ * heaps are checked in full after every step.  0 when sound.
+ */
+int sim_check_step(sim *s, char *msg, size_t msgsz);
+
 void sim_get_totals(const sim *s, struct sim_totals *t);
 void sim_get_thresholds(const sim *s, long threshold[3]);
 void sim_get_stats(const sim *s, struct sim_genstats stats[3]);

@@ -196,6 +196,7 @@ struct sim {
 	uint32_t ncolls, capcolls;
 	struct sim_totals totals;
 	int started;            /* an event has been replayed */
+	uint64_t check_credit;  /* work --check has earned since its last full pass */
 };
 
 /* Host out-of-memory aborts here; the simulation never models it. */

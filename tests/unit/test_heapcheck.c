@@ -201,6 +201,70 @@ static void a_tracked_non_gc_object_is_found(void **state)
 	th_close(t);
 }
 
+/* --check after each step: a small heap is checked in full every time. */
+static void check_step_checks_a_small_heap_in_full_every_step(void **state)
+{
+	(void)state;
+	struct th *t = heap_with_free_slots();
+	char msg[512];
+	oref h = obj_of(t, "b");
+
+	assert_int_equal(sim_check_step(t->s, msg, sizeof(msg)), 0);
+	t->s->objs[h].refcnt++;
+	assert_int_not_equal(sim_check_step(t->s, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "'b' has refcount 3"));
+	t->s->objs[h].refcnt--;
+	th_close(t);
+}
+
+/*
+ * A large heap is checked in full once enough steps have paid for the
+ * pass (64 units a step, a unit per object, name and slot), not every
+ * step: a fault is found late, but found.
+ */
+static void check_step_checks_a_large_heap_in_full_when_it_has_earned_it(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	struct th *t = th_open("3.12");
+	char id[32], msg[512];
+
+	t->check_each = 0;
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof(id), "l%d", i);
+		if (th_alloc(t, id, SIM_T_LIST))
+			fail();
+	}
+	/* Spend the credit the allocations earned. */
+	while (sim_check_step(t->s, msg, sizeof(msg)) == 0 && t->s->check_credit > 0)
+		;
+	oref h = obj_of(t, "l7");
+	t->s->objs[h].refcnt++;
+	int calls = 1;
+	while (sim_check_step(t->s, msg, sizeof(msg)) == 0)
+		calls++;
+	assert_non_null(strstr(msg, "'l7' has refcount 2"));
+	/* at least 2N objects and N names: at least 15000 / 64 steps */
+	assert_true(calls > 2 * N / 64);
+	assert_true(calls < 1000);
+	t->s->objs[h].refcnt--;
+	th_close(t);
+}
+
+/* The O(1) part runs every step, whatever the heap's size. */
+static void check_step_always_compares_the_lists_with_the_tracked_count(void **state)
+{
+	(void)state;
+	struct th *t = heap_with_free_slots();
+	char msg[512];
+
+	t->s->tracked++;
+	assert_int_not_equal(sim_check_step(t->s, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "tracked"));
+	t->s->tracked--;
+	th_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +279,9 @@ int main(void)
 		TH_TEST(a_broken_generation_list_is_found),
 		TH_TEST(a_generation_size_that_disagrees_with_its_list_is_found),
 		TH_TEST(a_tracked_non_gc_object_is_found),
+		TH_TEST(check_step_checks_a_small_heap_in_full_every_step),
+		TH_TEST(check_step_checks_a_large_heap_in_full_when_it_has_earned_it),
+		TH_TEST(check_step_always_compares_the_lists_with_the_tracked_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
