@@ -52,15 +52,16 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return EXIT_PASS;
+		return finish_stdout(EXIT_PASS);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("gcsim %s\n", GCSIM_VERSION);
-		return EXIT_PASS;
+		return finish_stdout(EXIT_PASS);
 	}
+	/* Every command's output is checked here, once: a write error is 4. */
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+			return finish_stdout(commands[i].fn(argc - 1, argv + 1));
 	errorf("unknown command '%s' (see gcsim --help)", argv[1]);
 	return EXIT_USAGE;
 }
