@@ -19,7 +19,7 @@ struct check_ctx {
 	size_t nfails, cap;
 };
 
-static const struct cli_option options[] = {
+const struct cli_option check_options[] = {
 	{ "python", OPT_PYTHON, "VERSION",
 	  "run every file under that version; a file\n"
 	  "written for another one is skipped" },
@@ -66,7 +66,7 @@ static void usage(FILE *f)
 		"  #: python 3.11          the version the scenario was written for\n"
 		"  #: threshold 10 10 10   its thresholds\n"
 		"\n");
-	cli_help(f, options);
+	cli_help(f, check_options);
 }
 
 static void on_expect(void *arg, const struct sim_event *ev, int ok, const char *msg)
@@ -104,7 +104,7 @@ int cmd_check(int argc, char **argv)
 	struct cli_parser p;
 	int opt, r, jsonl = 0, strict = 0;
 
-	cli_parser_init(&p, "check", options);
+	cli_parser_init(&p, "check", check_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if ((r = common_option(&o, opt, optarg)) < 0)
 			return EXIT_USAGE;

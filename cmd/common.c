@@ -46,6 +46,9 @@ void cli_parser_init(struct cli_parser *p, const char *cmd,
 	p->cmd = cmd;
 	for (; opts[n].name; n++) {
 		assert(n < CLI_MAX_OPTIONS);
+		for (size_t i = 0; i < n; i++)
+			assert(opts[i].key != opts[n].key &&
+			       strcmp(opts[i].name, opts[n].name) != 0);
 		p->longopts[n].name = opts[n].name;
 		p->longopts[n].has_arg = opts[n].arg ? required_argument : no_argument;
 		p->longopts[n].val = opts[n].key;

@@ -37,7 +37,7 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
-static const struct cli_option options[] = {
+const struct cli_option compare_options[] = {
 	{ "python", OPT_PYTHON, "VERSION", "add a CPython version; repeatable" },
 	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
 	  "add a threshold setting; repeatable.  Those\n"
@@ -68,7 +68,7 @@ static void usage(FILE *f)
 		"that can be read only once (- for standard input, a pipe, a FIFO) is\n"
 		"copied to a temporary file first, removed at the end.\n"
 		"\n");
-	cli_help(f, options);
+	cli_help(f, compare_options);
 	fprintf(f,
 		"\n"
 		"Rows: collections per generation; objects examined by all collections (the\n"
@@ -306,7 +306,7 @@ int cmd_compare(int argc, char **argv)
 	struct pool p = { 0 };
 	struct cli_parser cp;
 
-	cli_parser_init(&cp, "compare", options);
+	cli_parser_init(&cp, "compare", compare_options);
 	while ((opt = cli_next(&cp, argc, argv)) != -1) {
 		struct common_opts one = { 0 };
 		char *end;

@@ -12,7 +12,7 @@
 #include "cmds.h"
 #include "common.h"
 
-static const struct cli_option options[] = {
+const struct cli_option convert_options[] = {
 	{ "to", OPT_TO, "text|json|jsonl", "output format, overriding OUT's extension" },
 	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
 	  "input format, overriding IN's extension" },
@@ -32,7 +32,7 @@ static void usage(FILE *f)
 		"OUT is replaced only once all of it was written, so IN may be OUT, and\n"
 		"a failed conversion leaves no OUT (or the old one).\n"
 		"\n");
-	cli_help(f, options);
+	cli_help(f, convert_options);
 }
 
 /* A str or bytes value as a quoted trace string. */
@@ -303,7 +303,7 @@ int cmd_convert(int argc, char **argv)
 	struct cli_parser p;
 	int opt, r;
 
-	cli_parser_init(&p, "convert", options);
+	cli_parser_init(&p, "convert", convert_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if ((r = common_option(&o, opt, optarg)) < 0)
 			return EXIT_USAGE;

@@ -829,7 +829,7 @@ static const struct model models[] = {
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-static const struct cli_option options[] = {
+const struct cli_option gen_options[] = {
 	{ "model", OPT_MODEL, "NAME", "handler, cache, tree or batch (default handler)" },
 	{ "events", OPT_EVENTS, "N",
 	  "about N events (default 100000): once N are\n"
@@ -863,7 +863,7 @@ static void usage(FILE *f)
 		"reach and never binds an ID twice) and its first line is a comment\n"
 		"naming the model and every option.\n"
 		"\n");
-	cli_help(f, options);
+	cli_help(f, gen_options);
 	fprintf(f,
 		"\n"
 		"models (unit of work; --cycle-rate, --lifetime, --size; defaults):\n"
@@ -965,7 +965,7 @@ int cmd_gen(int argc, char **argv)
 	struct cli_parser p;
 	int opt, r;
 
-	cli_parser_init(&p, "gen", options);
+	cli_parser_init(&p, "gen", gen_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if (opt == OPT_PYTHON || opt == OPT_THRESHOLD) {
 			if ((r = common_option(&o, opt, optarg)) < 0)

@@ -12,14 +12,19 @@ struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
+	const struct cli_option *options;
 };
 
 static const struct command commands[] = {
-	{ "run", cmd_run, "replay a trace, one line per step, then a summary" },
-	{ "check", cmd_check, "run scenario files and check their expect lines" },
-	{ "compare", cmd_compare, "replay one trace under several settings, side by side" },
-	{ "gen", cmd_gen, "write a synthetic workload trace" },
-	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines" },
+	{ "run", cmd_run, "replay a trace, one line per step, then a summary",
+	  run_options },
+	{ "check", cmd_check, "run scenario files and check their expect lines",
+	  check_options },
+	{ "compare", cmd_compare, "replay one trace under several settings, side by side",
+	  compare_options },
+	{ "gen", cmd_gen, "write a synthetic workload trace", gen_options },
+	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines",
+	  convert_options },
 };
 
 static void usage(FILE *f)

@@ -21,7 +21,7 @@ struct run_ctx {
 	int progress_shown;
 };
 
-static const struct cli_option options[] = {
+const struct cli_option run_options[] = {
 	{ "python", OPT_PYTHON, "VERSION",
 	  "rules of that CPython version (default: the\n"
 	  "trace's '#: python' line, else the default below)" },
@@ -54,7 +54,7 @@ static void usage(FILE *f)
 		"Replay TRACE (text .trace, .json or .jsonl; - reads standard input)\n"
 		"and print one line per step, then a summary.\n"
 		"\n");
-	cli_help(f, options);
+	cli_help(f, run_options);
 	fprintf(f,
 		"\n"
 		"Text columns: step, source line, event, the refcount of the object the\n"
@@ -139,7 +139,7 @@ int cmd_run(int argc, char **argv)
 	int opt, r;
 
 	c.progress = -1;
-	cli_parser_init(&p, "run", options);
+	cli_parser_init(&p, "run", run_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if ((r = common_option(&o, opt, optarg)) < 0)
 			return EXIT_USAGE;
