@@ -47,8 +47,8 @@ const struct cli_option compare_options[] = {
 	{ "check", OPT_CHECK, NULL,
 	  "verify the heap's invariants after every step" },
 	{ "stress", OPT_STRESS, NULL,
-	  "a full collection after every event in every\n"
-	  "run (the collector's figures then show that)" },
+	  "a full collection after every event, in every\n"
+	  "run (a stress test: the figures show it)" },
 	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
 	  "TRACE's format (default: by its extension;\n"
 	  "standard input by its first character)" },
