@@ -3,7 +3,6 @@
  * replayed and its expect lines checked; one result line per file, and
  * last "N passed, N failed" alone on a line, for CI.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,32 +19,54 @@ struct check_ctx {
 	size_t nfails, cap;
 };
 
+const struct cli_option check_options[] = {
+	{ "python", OPT_PYTHON, "VERSION",
+	  "run every file under that version; a file\n"
+	  "written for another one is skipped" },
+	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]", "override the files' thresholds" },
+	{ "check", OPT_CHECK, NULL, "verify the heap's invariants after every step" },
+	{ "stress", OPT_STRESS, NULL,
+	  "a full collection after every event; expect\n"
+	  "lines are then not checked (every collection\n"
+	  "differs), so with --check this tests the\n"
+	  "heap's invariants only" },
+	{ "strict", OPT_STRICT, NULL,
+	  "a file without expect lines fails (exit 1)" },
+	{ "format", OPT_FORMAT, "text|jsonl",
+	  "result lines as text (default) or one JSON\n"
+	  "object per file, then\n"
+	  "{\"passed\":N,\"failed\":N,\"skipped\":N}" },
+	{ "quiet", 'q', NULL,
+	  "no PASS or SKIP lines: failures, files that\n"
+	  "check nothing, and the total only" },
+	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
+	  "every FILE's format (default: by extension)" },
+	{ "help", 'h', NULL, "this text" },
+	{ NULL, 0, NULL, NULL },
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gcsim check [options] FILE...\n"
 		"\n"
 		"Replay each scenario FILE and check its expect lines.  Prints one line\n"
-		"per file (PASS, FAIL with every failed expectation, SKIP, or ERROR for an\n"
-		"invalid trace) and last 'N passed, N failed[, N skipped]'.\n"
-		"Exit status: 0 all passed, 1 an expectation failed, 3 an invalid trace.\n"
+		"per file (PASS, FAIL with every failed expectation, SKIP, or ERROR for a\n"
+		"file that cannot be read or is not a valid trace) and last\n"
+		"'N passed, N failed[, N skipped]'.  A file without expect lines checks\n"
+		"nothing: it says 'PASS  FILE (0 expectations, ...)' even with --quiet,\n"
+		"and fails with --strict.\n"
+		"\n"
+		"Exit status: the most severe of the files' results, whatever their\n"
+		"order: 5 a heap invariant broke (--check), 4 a file cannot be read,\n"
+		"3 an invalid trace, 1 an expectation failed (or, with --strict, a file\n"
+		"has none), 0 all passed.\n"
 		"\n"
 		"A file may carry its own settings before its first event:\n"
 		"  #: python 3.11          the version the scenario was written for\n"
 		"  #: threshold 10 10 10   its thresholds\n"
-		"--python runs every file under that version; a file written for another\n"
-		"version is then skipped.  --threshold overrides the files' thresholds.\n"
-		"\n"
-		"options:\n"
-		"  --python VERSION, --threshold T0[,T1[,T2]], --check\n"
-		"                       as for gcsim run\n"
-		"  --stress             a full collection after every event; expect lines\n"
-		"                       are then not checked (every collection differs), so\n"
-		"                       with --check this tests the heap's invariants only\n"
-		"  --format text|jsonl  result lines as text (default) or one JSON object per\n"
-		"                       file, then {\"passed\":N,\"failed\":N,\"skipped\":N}\n"
-		"  --quiet              no PASS or SKIP lines: failures and the total only\n"
-		"  --help               this text\n");
+		"\n");
+	cli_help(f, check_options);
 }
 
 static void on_expect(void *arg, const struct sim_event *ev, int ok, const char *msg)
@@ -79,30 +100,19 @@ static void diag_text(char *buf, size_t sz, const struct sim_diag *d)
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "python", required_argument, NULL, OPT_PYTHON },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "quiet", no_argument, NULL, OPT_QUIET },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "stress", no_argument, NULL, OPT_STRESS },
-		{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct common_opts o = { 0 };
-	int opt, r, jsonl = 0;
+	struct cli_parser p;
+	int opt, r, jsonl = 0, strict = 0;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+	cli_parser_init(&p, "check", check_options);
+	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if ((r = common_option(&o, opt, optarg)) < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
 		switch (opt) {
-		case 'q':
-			o.quiet = 1;
+		case OPT_STRICT:
+			strict = 1;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0) {
@@ -114,12 +124,10 @@ int cmd_check(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case OPT_HELP:
+		case 'h':
 			usage(stdout);
 			return EXIT_PASS;
 		default:
-			errorf("check: unknown or incomplete option '%s' (see gcsim check --help)",
-			       argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -142,21 +150,21 @@ int cmd_check(int argc, char **argv)
 		if (res.skipped[0]) {
 			status = "skip";
 			skipped++;
-		} else if (res.status == EXIT_PASS) {
+		} else if (res.status == EXIT_PASS && !(strict && !res.expect_lines)) {
 			status = "pass";
 			passed++;
-		} else if (res.status == EXIT_EXPECT) {
+		} else if (res.status == EXIT_PASS || res.status == EXIT_EXPECT) {
 			status = "fail";
 			failed++;
-			if (worst == EXIT_PASS)
-				worst = EXIT_EXPECT;
+			res.status = EXIT_EXPECT;
 		} else {
 			status = "error";
 			failed++;
 			diag_text(err, sizeof(err), &res.diag);
-			if (worst != EXIT_TRACE && worst != EXIT_IO)
-				worst = res.status;
 		}
+		/* The exit codes are numbered by severity: the highest wins. */
+		if (res.status > worst)
+			worst = res.status;
 
 		if (jsonl) {
 			printf("{\"file\":");
@@ -177,15 +185,20 @@ int cmd_check(int argc, char **argv)
 			if (res.skipped[0]) {
 				printf(",\"reason\":");
 				json_string(stdout, res.skipped);
+			} else if (status[0] == 'f' && !res.expect_lines) {
+				printf(",\"reason\":\"no expectations (--strict)\"");
 			}
 			printf("}\n");
 		} else if (status[0] == 'p') {
-			if (!o.quiet)
+			/* A file that checks nothing is worth a line even with -q. */
+			if (!o.quiet || !res.expect_lines)
 				printf("PASS  %s (%llu expectations, python %s)\n", argv[i],
 				       (unsigned long long)res.expects, res.python);
 		} else if (status[0] == 's') {
 			if (!o.quiet)
 				printf("SKIP  %s (%s)\n", argv[i], res.skipped);
+		} else if (status[0] == 'f' && !res.expect_lines) {
+			printf("FAIL  %s (no expectations; --strict)\n", argv[i]);
 		} else if (status[0] == 'f') {
 			printf("FAIL  %s (%llu of %llu expectations failed, python %s)\n",
 			       argv[i], (unsigned long long)res.failed,

@@ -2,10 +2,15 @@
  * common.c - options, diagnostics and the replay loop shared by the
  * subcommands.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
+
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -30,6 +35,80 @@ void print_diag(const struct sim_diag *d)
 		errorf("%s: %s", d->file, d->msg);
 	else
 		errorf("%s", d->msg);
+}
+
+void cli_parser_init(struct cli_parser *p, const char *cmd,
+		     const struct cli_option *opts)
+{
+	size_t n = 0, k = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->cmd = cmd;
+	for (; opts[n].name; n++) {
+		assert(n < CLI_MAX_OPTIONS);
+		for (size_t i = 0; i < n; i++)
+			assert(opts[i].key != opts[n].key &&
+			       strcmp(opts[i].name, opts[n].name) != 0);
+		p->longopts[n].name = opts[n].name;
+		p->longopts[n].has_arg = opts[n].arg ? required_argument : no_argument;
+		p->longopts[n].val = opts[n].key;
+		if (opts[n].key < 256) {
+			p->shortopts[k++] = (char)opts[n].key;
+			if (opts[n].arg)
+				p->shortopts[k++] = ':';
+		}
+	}
+	opterr = 0;
+	optind = 1;
+}
+
+int cli_next(struct cli_parser *p, int argc, char **argv)
+{
+	int opt = getopt_long(argc, argv, p->shortopts, p->longopts, NULL);
+
+	if (opt == '?' || opt == ':')
+		errorf("%s: unknown or incomplete option '%s' (see gcsim %s --help)",
+		       p->cmd, argv[optind - 1], p->cmd);
+	return opt == ':' ? '?' : opt;
+}
+
+#define HELP_COLUMN 30
+
+void cli_help(FILE *f, const struct cli_option *opts)
+{
+	int has_python = 0;
+
+	fputs("options:\n", f);
+	for (; opts->name; opts++) {
+		int n;
+
+		if (opts->key < 256)
+			n = fprintf(f, "  -%c, --%s", opts->key, opts->name);
+		else
+			n = fprintf(f, "      --%s", opts->name);
+		if (opts->arg)
+			n += fprintf(f, " %s", opts->arg);
+		for (const char *h = opts->help; *h;) {
+			size_t len = strcspn(h, "\n");
+
+			if (n >= HELP_COLUMN - 1) {
+				fputc('\n', f);
+				n = 0;
+			}
+			fprintf(f, "%*s%.*s\n", HELP_COLUMN - n, "", (int)len, h);
+			n = 0;
+			h += len + (h[len] == '\n');
+		}
+		has_python |= opts->key == OPT_PYTHON;
+	}
+	if (has_python) {
+		const struct sim_profile *const *p = sim_profiles();
+
+		fputs("\nprofiles for --python:", f);
+		for (int i = 0; p[i]; i++)
+			fprintf(f, "%s %s", i ? "," : "", p[i]->name);
+		fprintf(f, " (default %s)\n", sim_profile_default()->name);
+	}
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -89,7 +168,7 @@ int common_option(struct common_opts *o, int opt, const char *arg)
 	case OPT_STRESS:
 		o->stress = 1;
 		return 1;
-	case OPT_QUIET:
+	case 'q':
 		o->quiet = 1;
 		return 1;
 	case OPT_INPUT_FORMAT:
@@ -109,12 +188,23 @@ int common_option(struct common_opts *o, int opt, const char *arg)
 	}
 }
 
-static void quote(char *out, size_t sz, const char *s, size_t len)
+/*
+ * A str or bytes value as a quoted string for display, valid UTF-8 whatever
+ * the value: control characters, and in bytes every byte above 0x7f, as
+ * \xHH.  At most limit bytes of s are shown, cut between two characters.
+ */
+static void quote(char *out, size_t sz, const char *s, size_t len, int bytes,
+		  size_t limit)
 {
 	size_t j = 0;
 
 	if (sz < 8)
 		return;
+	if (len > limit) {
+		len = limit;
+		while (len > 0 && !bytes && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
 	out[j++] = '"';
 	for (size_t i = 0; i < len && j + 6 < sz; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -127,8 +217,17 @@ static void quote(char *out, size_t sz, const char *s, size_t len)
 		} else if (c == '\t') {
 			out[j++] = '\\';
 			out[j++] = 't';
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if (c < 0x20 || c == 0x7f || (bytes && c >= 0x80)) {
 			j += (size_t)snprintf(out + j, sz - j, "\\x%02x", c);
+		} else if (c >= 0x80) {
+			/* a whole character (str is well-formed UTF-8), or none */
+			size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+
+			if (i + k > len || j + k + 2 >= sz)
+				break;
+			memcpy(out + j, s + i, k);
+			j += k;
+			i += k - 1;
 		} else {
 			out[j++] = (char)c;
 		}
@@ -154,8 +253,8 @@ void format_event(char *buf, size_t sz, const struct sim_event *ev)
 			case SIM_T_STR:
 			case SIM_T_BYTES:
 				val[0] = ' ';
-				quote(val + 1, sizeof(val) - 1, ev->value.s,
-				      ev->value.len > 40 ? 40 : ev->value.len);
+				quote(val + 1, sizeof(val) - 1, ev->value.s, ev->value.len,
+				      ev->type == SIM_T_BYTES, 40);
 				break;
 			case SIM_T_BOOL:
 				snprintf(val, sizeof(val), " %s", ev->value.i ? "true" : "false");
@@ -220,10 +319,12 @@ void replay_file(const char *path, const struct common_opts *o,
 	memset(res, 0, sizeof(*res));
 	rc = sim_reader_open(&r, path, o->informat, &res->diag);
 	if (rc) {
+		if (o->shown)
+			fill_diag_file(&res->diag, o->shown);
 		res->status = EXIT_IO;
 		return;
 	}
-	const char *shown = sim_reader_path(r);
+	const char *shown = o->shown ? o->shown : sim_reader_path(r);
 
 	for (;;) {
 		rc = sim_reader_next(r, &ev, &res->diag);
@@ -292,6 +393,7 @@ void replay_file(const char *path, const struct common_opts *o,
 		if (ev.op == SIM_OP_EXPECT) {
 			char msg[600] = "";
 
+			res->expect_lines++;
 			/* Under --stress every collection differs: nothing to check. */
 			if (o->stress)
 				continue;
@@ -347,6 +449,9 @@ void replay_file(const char *path, const struct common_opts *o,
 		h->finish(arg, s);
 	res->status = res->failed ? EXIT_EXPECT : EXIT_PASS;
 out:
+	/* The reader's own diagnostics name the file it read. */
+	if (o->shown && strcmp(res->diag.file, sim_reader_path(r)) == 0)
+		fill_diag_file(&res->diag, o->shown);
 	sim_free(s);
 	sim_reader_free(r);
 }
@@ -364,4 +469,123 @@ void json_string(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+
+	if (!d) {
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
+	}
+	return memcpy(d, s, n);
+}
+
+/* The mode a file created now would get: 0666 less the umask. */
+static mode_t new_file_mode(void)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+int out_open(struct out_file *o, const char *path)
+{
+	struct stat st;
+	mode_t mode;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	if (strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return EXIT_PASS;
+	}
+	/* Replace the file a symlink names, not the symlink. */
+	char *real = realpath(path, NULL);
+	o->target = real ? real : xstrdup(path);
+	if (stat(o->target, &st) != 0) {
+		mode = new_file_mode();
+	} else if (S_ISREG(st.st_mode)) {
+		mode = st.st_mode & 07777;
+	} else {
+		o->f = fopen(o->target, "w");
+		goto opened;
+	}
+
+	const char *slash = strrchr(o->target, '/');
+	size_t dirlen = slash ? (size_t)(slash - o->target) + 1 : 0;
+	o->tmp = malloc(strlen(o->target) + 16);
+	if (!o->tmp) {
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
+	}
+	sprintf(o->tmp, "%.*s.%s.XXXXXX", (int)dirlen, o->target, o->target + dirlen);
+	int fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		free(o->tmp);
+		o->tmp = NULL;
+		goto opened;
+	}
+	if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
+		int err = errno;
+		close(fd);
+		unlink(o->tmp);
+		errno = err;
+	}
+opened:
+	if (!o->f) {
+		errorf("%s: cannot write: %s", path, strerror(errno));
+		free(o->tmp);
+		free(o->target);
+		memset(o, 0, sizeof(*o));
+		return EXIT_IO;
+	}
+	return EXIT_PASS;
+}
+
+int out_close(struct out_file *o, int status)
+{
+	int err = 0;
+
+	if (!o->f || o->f == stdout)
+		return status;
+	if (status == EXIT_PASS && (fflush(o->f) != 0 || ferror(o->f)))
+		err = errno ? errno : EIO;
+	if (fclose(o->f) != 0 && !err)
+		err = errno ? errno : EIO;
+	o->f = NULL;
+	if (o->tmp) {
+		if (status == EXIT_PASS && !err && rename(o->tmp, o->target) != 0)
+			err = errno;
+		if (status != EXIT_PASS || err)
+			unlink(o->tmp);
+	}
+	if (status == EXIT_PASS && err) {
+		errorf("%s: write failed: %s", o->path, strerror(err));
+		status = EXIT_IO;
+	}
+	free(o->tmp);
+	free(o->target);
+	o->tmp = o->target = NULL;
+	return status;
+}
+
+int finish_stdout(int status)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (!err)
+		return status;
+	/* A command that failed to write has said so already. */
+	if (status != EXIT_IO)
+		errorf("standard output: write failed: %s", strerror(err));
+	return status > EXIT_IO ? status : EXIT_IO;
 }

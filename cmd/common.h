@@ -5,6 +5,7 @@
 #ifndef GCSIM_CMD_COMMON_H
 #define GCSIM_CMD_COMMON_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "../sim/sim.h"
@@ -29,21 +30,67 @@ struct common_opts {
 	int stress;
 	int census;               /* sample cyclic garbage (compare) */
 	enum sim_format informat;
+	const char *shown;        /* name for diagnostics, if not the path
+				     (compare's copy of a stream) */
 };
 
-/* Long options every replaying subcommand takes; values >= 256. */
+/*
+ * Option keys: getopt_long's return values.  An option with a short form
+ * is keyed by its letter ('q', 'h', 'j', 'o'); the others by these,
+ * which are above any character.
+ */
 enum {
 	OPT_PYTHON = 256,
 	OPT_THRESHOLD,
 	OPT_CHECK,
 	OPT_STRESS,
-	OPT_QUIET,
 	OPT_FORMAT,
 	OPT_INPUT_FORMAT,
-	OPT_HELP,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_STRICT,
+	OPT_TO,
+	OPT_MODEL,
+	OPT_EVENTS,
+	OPT_SEED,
+	OPT_CYCLE_RATE,
+	OPT_LIFETIME,
+	OPT_SIZE,
 };
+
+/*
+ * One command-line option.  Each subcommand keeps one table of these, the
+ * only list of its options: getopt_long's arrays and the --help text are
+ * both made from it, so what --help lists is exactly what is accepted.
+ * The table ends with an entry whose name is NULL.
+ */
+struct cli_option {
+	const char *name;  /* long name, without "--" */
+	int key;           /* a letter: also the short option -L; else an OPT_* */
+	const char *arg;   /* the argument's name in --help; NULL: takes none */
+	const char *help;  /* lines separated by '\n' */
+};
+
+#define CLI_MAX_OPTIONS 24
+
+struct cli_parser {
+	const char *cmd;   /* the subcommand, for messages */
+	struct option longopts[CLI_MAX_OPTIONS + 1];
+	char shortopts[2 * CLI_MAX_OPTIONS + 2];
+};
+
+void cli_parser_init(struct cli_parser *p, const char *cmd,
+		     const struct cli_option *opts);
+
+/*
+ * The next option's key, as getopt_long returns it, or -1 after the last;
+ * '?' after printing a usage error for an unknown option or a missing
+ * argument.
+ */
+int cli_next(struct cli_parser *p, int argc, char **argv);
+
+/* The options column of --help; the profiles too if --python is one. */
+void cli_help(FILE *f, const struct cli_option *opts);
 
 /*
  * Handle one of the common options; returns 1 if it was one, 0 if not,
@@ -73,6 +120,7 @@ struct replay_result {
 	int status;               /* an EXIT_* code */
 	uint64_t steps;
 	uint64_t expects, failed;
+	uint64_t expect_lines;    /* read, checked or not (--stress) */
 	char skipped[128];        /* why the file was skipped, or "" */
 	char first_failure[700];  /* "LINE: message" */
 	struct sim_diag diag;     /* for EXIT_TRACE, EXIT_IO, EXIT_INTERNAL */
@@ -87,6 +135,38 @@ struct replay_result {
 void replay_file(const char *path, const struct common_opts *o,
 		 int skip_other_python, const struct replay_hooks *h,
 		 void *arg, struct replay_result *res);
+
+/*
+ * A file gcsim writes.  It is written whole or not at all: the output goes
+ * to a temporary file in the target's directory, renamed over the target
+ * only when out_close() is told the command succeeded, and removed
+ * otherwise, so a failed command leaves no partial file and an existing
+ * one as it was, and IN may be OUT.  "-" is standard output (main checks
+ * it at exit); a target that exists and is not a regular file (a device,
+ * a FIFO) is written directly.
+ */
+struct out_file {
+	FILE *f;
+	const char *path;  /* as given, for messages */
+	char *target;      /* the file replaced: path with symlinks resolved */
+	char *tmp;         /* the temporary file, or NULL: writing directly */
+};
+
+/* Open path for writing; EXIT_PASS, or EXIT_IO after saying why. */
+int out_open(struct out_file *o, const char *path);
+
+/*
+ * Finish with o.  status is the command's so far: EXIT_PASS commits the
+ * file, anything else discards it.  Returns status, or EXIT_IO after
+ * saying why the file could not be written.
+ */
+int out_close(struct out_file *o, int status);
+
+/*
+ * The exit status of a command that ended with status: standard output
+ * is flushed and closed, and a write error makes it at least EXIT_IO.
+ */
+int finish_stdout(int status);
 
 /* s as a JSON string, quoted and escaped. */
 void json_string(FILE *f, const char *s);

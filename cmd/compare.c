@@ -3,11 +3,14 @@
  * versions, thresholds), replayed in parallel, with what each setting
  * costs side by side.
  */
-#include <getopt.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmds.h"
@@ -18,7 +21,7 @@
 struct run {
 	const char *python;       /* profile name */
 	long threshold[3];
-	int has_threshold;        /* given on the command line */
+	int has_threshold[3];     /* given on the command line */
 	struct replay_result res;
 	struct sim_genstats stats[3];
 	struct sim_totals totals;
@@ -34,23 +37,39 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
+const struct cli_option compare_options[] = {
+	{ "python", OPT_PYTHON, "VERSION", "add a CPython version; repeatable" },
+	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
+	  "add a threshold setting; repeatable.  Those\n"
+	  "not given are the trace's, else the version's" },
+	{ "format", OPT_FORMAT, "text|csv|json", "output (default text)" },
+	{ "jobs", 'j', "N", "runs at once (default: the number of cores)" },
+	{ "check", OPT_CHECK, NULL,
+	  "verify the heap's invariants after every step" },
+	{ "stress", OPT_STRESS, NULL,
+	  "a full collection after every event, in every\n"
+	  "run (a stress test: the figures show it)" },
+	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
+	  "TRACE's format (default: by its extension;\n"
+	  "standard input by its first character)" },
+	{ "help", 'h', NULL, "this text" },
+	{ NULL, 0, NULL, NULL },
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gcsim compare [options] TRACE\n"
+		"usage: gcsim compare [options] TRACE|-\n"
 		"\n"
 		"Replay TRACE once per setting and show, side by side, what the collector\n"
 		"did and cost.  Settings: every --python given times every --threshold\n"
 		"given (a version alone runs with its own default thresholds); with\n"
-		"neither, every profile at its defaults.  Runs go in parallel.\n"
-		"\n"
-		"options:\n"
-		"  --python VERSION          add a CPython version (3.11, 3.12, 3.13); repeatable\n"
-		"  --threshold T0[,T1[,T2]]  add a threshold setting; repeatable\n"
-		"  --format text|csv|json    output (default text)\n"
-		"  --jobs N                  runs at once (default: the number of cores)\n"
-		"  --input-format text|json|jsonl  override detection by file extension\n"
-		"  --help                    this text\n"
+		"neither, every profile at its defaults.  Runs go in parallel.  A TRACE\n"
+		"that can be read only once (- for standard input, a pipe, a FIFO) is\n"
+		"copied to a temporary file first, removed at the end.\n"
+		"\n");
+	cli_help(f, compare_options);
+	fprintf(f,
 		"\n"
 		"Rows: collections per generation; objects examined by all collections (the\n"
 		"collector's work) and by the largest one (a pause proxy); objects freed by\n"
@@ -99,11 +118,85 @@ static void *worker(void *arg)
 		o.python = r->python;
 		o.census = 1;
 		for (int k = 0; k < 3; k++) {
-			o.has_threshold[k] = r->has_threshold;
+			o.has_threshold[k] = r->has_threshold[k];
 			o.threshold[k] = r->threshold[k];
 		}
 		replay_file(p->path, &o, 0, &h, r, &r->res);
 	}
+}
+
+/*
+ * compare reads its trace once per setting.  A stream that can be read
+ * only once (standard input, a pipe, a FIFO, a device) is copied to a
+ * temporary file first and every run reads the copy, under the stream's
+ * name and format.  Returns EXIT_PASS with the copy's path in tmp ("" when
+ * path is read as it is), or EXIT_IO after saying why.
+ */
+static int spool(const char *path, struct common_opts *o, char *tmp, size_t sz)
+{
+	int is_stdin = strcmp(path, "-") == 0;
+	const char *shown = is_stdin ? "<stdin>" : path;
+	const char *dir = getenv("TMPDIR");
+	struct stat st;
+	char buf[1 << 16];
+	int in = STDIN_FILENO, out, err = 0;
+	ssize_t n;
+
+	tmp[0] = '\0';
+	if (!is_stdin) {
+		/* What cannot be opened, the replay reports. */
+		if (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+			return EXIT_PASS;
+		if ((in = open(path, O_RDONLY)) < 0) {
+			errorf("%s: cannot open: %s", path, strerror(errno));
+			return EXIT_IO;
+		}
+	}
+	snprintf(tmp, sz, "%s/gcsim-spool.XXXXXX", dir && dir[0] ? dir : "/tmp");
+	if ((out = mkstemp(tmp)) < 0) {
+		errorf("%s: cannot make a copy of %s: %s", tmp, shown, strerror(errno));
+		tmp[0] = '\0';
+		if (!is_stdin)
+			close(in);
+		return EXIT_IO;
+	}
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			errorf("%s: read error: %s", shown, strerror(errno));
+			err = 1;
+			break;
+		}
+		for (ssize_t w = 0, k; w < n; w += k) {
+			if ((k = write(out, buf + w, (size_t)(n - w))) < 0) {
+				if (errno == EINTR) {
+					k = 0;
+					continue;
+				}
+				errorf("%s: cannot copy %s: %s", tmp, shown, strerror(errno));
+				err = 1;
+				break;
+			}
+		}
+		if (err)
+			break;
+	}
+	if (close(out) != 0 && !err) {
+		errorf("%s: cannot copy %s: %s", tmp, shown, strerror(errno));
+		err = 1;
+	}
+	if (!is_stdin)
+		close(in);
+	if (err) {
+		unlink(tmp);
+		tmp[0] = '\0';
+		return EXIT_IO;
+	}
+	o->shown = shown;
+	if (o->informat == SIM_FMT_AUTO)
+		o->informat = is_stdin ? SIM_FMT_SNIFF : sim_format_of_path(path);
+	return EXIT_PASS;
 }
 
 static double mean_wait(const struct run *r)
@@ -206,24 +299,15 @@ static void print_text(const char *path, const struct run *runs, int n)
 
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "python", required_argument, NULL, OPT_PYTHON },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *pythons[MAX_RUNS];
-	long thresholds[MAX_RUNS][3];
+	struct common_opts thresholds[MAX_RUNS];
 	int npy = 0, nth = 0, opt, format = 0;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	struct pool p = { 0 };
+	struct cli_parser cp;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
+	cli_parser_init(&cp, "compare", compare_options);
+	while ((opt = cli_next(&cp, argc, argv)) != -1) {
 		struct common_opts one = { 0 };
 		char *end;
 
@@ -244,13 +328,11 @@ int cmd_compare(int argc, char **argv)
 				errorf("compare takes at most %d thresholds", MAX_RUNS);
 				return EXIT_USAGE;
 			}
-			if (!one.has_threshold[1] || !one.has_threshold[2]) {
-				errorf("compare --threshold needs all three values T0,T1,T2, got '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			memcpy(thresholds[nth++], one.threshold, sizeof(one.threshold));
+			thresholds[nth++] = one;
 			break;
 		case OPT_INPUT_FORMAT:
+		case OPT_CHECK:
+		case OPT_STRESS:
 			if (common_option(&p.base, opt, optarg) < 0)
 				return EXIT_USAGE;
 			break;
@@ -273,22 +355,15 @@ int cmd_compare(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case OPT_HELP:
+		case 'h':
 			usage(stdout);
 			return EXIT_PASS;
 		default:
-			errorf("compare: unknown or incomplete option '%s' (see gcsim compare --help)",
-			       argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		errorf("compare takes exactly one TRACE (see gcsim compare --help)");
-		return EXIT_USAGE;
-	}
-	p.path = argv[optind];
-	if (strcmp(p.path, "-") == 0) {
-		errorf("compare reads its trace once per setting: give a file, not standard input");
 		return EXIT_USAGE;
 	}
 	if (npy == 0 && nth == 0) {
@@ -309,11 +384,19 @@ int cmd_compare(int argc, char **argv)
 		for (int b = 0; b < (nth ? nth : 1); b++, k++) {
 			runs[k].python = pythons[a];
 			if (nth) {
-				runs[k].has_threshold = 1;
-				memcpy(runs[k].threshold, thresholds[b], sizeof(thresholds[b]));
+				memcpy(runs[k].threshold, thresholds[b].threshold,
+				       sizeof(runs[k].threshold));
+				memcpy(runs[k].has_threshold, thresholds[b].has_threshold,
+				       sizeof(runs[k].has_threshold));
 			}
 		}
 	}
+	char spooled[PATH_MAX];
+	int status = spool(argv[optind], &p.base, spooled, sizeof(spooled));
+	if (status != EXIT_PASS)
+		return status;
+	const char *trace = p.base.shown ? p.base.shown : argv[optind];
+	p.path = spooled[0] ? spooled : argv[optind];
 	p.runs = runs;
 	p.nruns = nruns;
 	pthread_mutex_init(&p.lock, NULL);
@@ -328,6 +411,8 @@ int cmd_compare(int argc, char **argv)
 	for (int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	pthread_mutex_destroy(&p.lock);
+	if (spooled[0])
+		unlink(spooled);
 
 	for (int i = 0; i < nruns; i++) {
 		int st = runs[i].res.status;
@@ -337,10 +422,10 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (format == 2)
-		print_json(p.path, runs, nruns);
+		print_json(trace, runs, nruns);
 	else if (format == 1)
 		print_csv(runs, nruns);
 	else
-		print_text(p.path, runs, nruns);
+		print_text(trace, runs, nruns);
 	return EXIT_PASS;
 }

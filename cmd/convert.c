@@ -3,8 +3,6 @@
  * a JSON array (.json) or JSON lines (.jsonl).  Comments are dropped;
  * expect and setting lines are kept.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
@@ -14,20 +12,27 @@
 #include "cmds.h"
 #include "common.h"
 
+const struct cli_option convert_options[] = {
+	{ "to", OPT_TO, "text|json|jsonl", "output format, overriding OUT's extension" },
+	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
+	  "input format, overriding IN's extension" },
+	{ "help", 'h', NULL, "this text" },
+	{ NULL, 0, NULL, NULL },
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gcsim convert [options] IN OUT\n"
 		"\n"
 		"Write the events of IN to OUT in the format OUT's extension names:\n"
-		".json (one array), .jsonl (one object per line), anything else text.\n"
-		"- for IN reads standard input; - for OUT writes standard output (text\n"
-		"unless --to says otherwise).  Comments are not kept.\n"
-		"\n"
-		"options:\n"
-		"  --to text|json|jsonl            output format, overriding OUT's extension\n"
-		"  --input-format text|json|jsonl  input format, overriding IN's extension\n"
-		"  --help                          this text\n");
+		".json (one array), .jsonl (one object per line), in any case; anything\n"
+		"else text.  - for IN reads standard input; - for OUT writes standard\n"
+		"output (text unless --to says otherwise).  Comments are not kept.\n"
+		"OUT is replaced only once all of it was written, so IN may be OUT, and\n"
+		"a failed conversion leaves no OUT (or the old one).\n"
+		"\n");
+	cli_help(f, convert_options);
 }
 
 /* A str or bytes value as a quoted trace string. */
@@ -145,31 +150,41 @@ static cJSON *json_nums(const long *v, int n)
 	return a;
 }
 
-/* Bytes as a JSON string of U+0000..U+00FF, one character per byte. */
-static cJSON *json_bytes(const char *s, size_t len)
+/*
+ * A str or bytes value as a JSON string, all len bytes of it (cJSON's
+ * strings end at the first NUL): a str's UTF-8 as it is, bytes as
+ * U+0000..U+00FF, one character per byte; NUL and the other control
+ * characters as \u00XX escapes.
+ */
+static cJSON *json_value_string(const char *s, size_t len, int bytes)
 {
-	char buf[2 * 4096 + 1], *big = NULL, *out = buf;
-
-	if (2 * len + 1 > sizeof(buf)) {
-		big = malloc(2 * len + 1);
-		if (!big)
-			return NULL;
-		out = big;
-	}
+	char *out = malloc(6 * len + 3);
 	size_t j = 0;
+
+	if (!out) {
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
+	}
+	out[j++] = '"';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
+
+		if (c == '"' || c == '\\') {
+			out[j++] = '\\';
 			out[j++] = (char)c;
-		} else {
+		} else if (c < 0x20) {
+			j += (size_t)sprintf(out + j, "\\u%04x", c);
+		} else if (bytes && c >= 0x80) {
 			out[j++] = (char)(0xc0 | (c >> 6));
 			out[j++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			out[j++] = (char)c;
 		}
 	}
+	out[j++] = '"';
 	out[j] = '\0';
-	/* cJSON strings end at NUL; a NUL byte is written as \u0000 by hand. */
-	cJSON *r = cJSON_CreateString(out);
-	free(big);
+	cJSON *r = cJSON_CreateRaw(out);
+	free(out);
 	return r;
 }
 
@@ -201,10 +216,10 @@ static cJSON *json_event(const struct sim_event *ev)
 				cJSON_AddNumberToObject(o, "value", ev->value.f);
 			break;
 		case SIM_T_STR:
-			cJSON_AddStringToObject(o, "value", ev->value.s);
-			break;
 		case SIM_T_BYTES:
-			cJSON_AddItemToObject(o, "value", json_bytes(ev->value.s, ev->value.len));
+			cJSON_AddItemToObject(o, "value",
+					      json_value_string(ev->value.s, ev->value.len,
+								ev->type == SIM_T_BYTES));
 			break;
 		case SIM_T_BOOL:
 			cJSON_AddBoolToObject(o, "value", ev->value.i != 0);
@@ -281,37 +296,20 @@ static cJSON *json_event(const struct sim_event *ev)
 	return o;
 }
 
-static enum sim_format format_of(const char *path)
-{
-	size_t n = strlen(path);
-
-	if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
-		return SIM_FMT_JSON;
-	if (n >= 6 && strcmp(path + n - 6, ".jsonl") == 0)
-		return SIM_FMT_JSONL;
-	return SIM_FMT_TEXT;
-}
-
 int cmd_convert(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct common_opts o = { 0 };
 	enum sim_format to = SIM_FMT_AUTO;
+	struct cli_parser p;
 	int opt, r;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_parser_init(&p, "convert", convert_options);
+	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if ((r = common_option(&o, opt, optarg)) < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
-		if (opt == 't') {
+		if (opt == OPT_TO) {
 			if (strcmp(optarg, "text") == 0)
 				to = SIM_FMT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
@@ -322,12 +320,10 @@ int cmd_convert(int argc, char **argv)
 				errorf("--to takes text, json or jsonl, got '%s'", optarg);
 				return EXIT_USAGE;
 			}
-		} else if (opt == OPT_HELP) {
+		} else if (opt == 'h') {
 			usage(stdout);
 			return EXIT_PASS;
 		} else {
-			errorf("convert: unknown or incomplete option '%s' (see gcsim convert --help)",
-			       argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -337,7 +333,7 @@ int cmd_convert(int argc, char **argv)
 	}
 	const char *in = argv[optind], *out = argv[optind + 1];
 	if (to == SIM_FMT_AUTO)
-		to = strcmp(out, "-") == 0 ? SIM_FMT_TEXT : format_of(out);
+		to = strcmp(out, "-") == 0 ? SIM_FMT_TEXT : sim_format_of_path(out);
 
 	struct sim_diag d;
 	sim_reader *rd;
@@ -345,12 +341,12 @@ int cmd_convert(int argc, char **argv)
 		print_diag(&d);
 		return EXIT_IO;
 	}
-	FILE *f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
-	if (!f) {
-		errorf("%s: cannot write: %s", out, strerror(errno));
+	struct out_file of;
+	if (out_open(&of, out) != EXIT_PASS) {
 		sim_reader_free(rd);
 		return EXIT_IO;
 	}
+	FILE *f = of.f;
 	struct sim_event ev;
 	int status = EXIT_PASS, first = 1;
 	if (to == SIM_FMT_JSON)
@@ -381,9 +377,5 @@ int cmd_convert(int argc, char **argv)
 	if (to == SIM_FMT_JSON)
 		fputs("\n]\n", f);
 	sim_reader_free(rd);
-	if ((f == stdout ? fflush(f) : fclose(f)) != 0 && status == EXIT_PASS) {
-		errorf("%s: write failed", out);
-		status = EXIT_IO;
-	}
-	return status;
+	return out_close(&of, status);
 }

@@ -27,7 +27,6 @@
  */
 #include <assert.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -825,8 +824,33 @@ static const struct model models[] = {
 #define NMODELS (sizeof(models) / sizeof(models[0]))
 
 #define MAX_EVENTS 1000000000000ULL
-#define MAX_LIFETIME 10000000L
-#define MAX_SIZE 1000000L
+#define MAX_LIFETIME 10000000
+#define MAX_SIZE 1000000
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+const struct cli_option gen_options[] = {
+	{ "model", OPT_MODEL, "NAME", "handler, cache, tree or batch (default handler)" },
+	{ "events", OPT_EVENTS, "N",
+	  "about N events (default 100000): once N are\n"
+	  "written the model starts no new work, ends\n"
+	  "what it was doing and drops its long-lived data" },
+	{ "seed", OPT_SEED, "N", "0 .. 2^64-1 (default 1)" },
+	{ "cycle-rate", OPT_CYCLE_RATE, "R",
+	  "0 .. 1: how often a unit of work makes a\n"
+	  "reference cycle (per model, below)" },
+	{ "lifetime", OPT_LIFETIME, "N",
+	  "how much long-lived data the model keeps\n"
+	  "(below), 1 .. " STR(MAX_LIFETIME) },
+	{ "size", OPT_SIZE, "N", "how big its structures are (below), 1 .. " STR(MAX_SIZE) },
+	{ "python", OPT_PYTHON, "VERSION", "write a '#: python VERSION' line" },
+	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]", "write a '#: threshold' line" },
+	{ "output", 'o', "FILE",
+	  "write to FILE, replaced only once all of it was\n"
+	  "written (default, or -: standard output)" },
+	{ "help", 'h', NULL, "this text" },
+	{ NULL, 0, NULL, NULL },
+};
 
 static void usage(FILE *f)
 {
@@ -838,21 +862,9 @@ static void usage(FILE *f)
 		"same bytes.  The trace is valid (it names only objects the program can\n"
 		"reach and never binds an ID twice) and its first line is a comment\n"
 		"naming the model and every option.\n"
-		"\n"
-		"options:\n"
-		"  --model NAME         handler, cache, tree or batch (default handler)\n"
-		"  --events N           about N events (default 100000): once N are\n"
-		"                       written the model starts no new work, ends what\n"
-		"                       it was doing and drops its long-lived data\n"
-		"  --seed N             0 .. 2^64-1 (default 1)\n"
-		"  --cycle-rate R       0 .. 1: how often a unit of work makes a reference\n"
-		"                       cycle (per model, below)\n"
-		"  --lifetime N         how much long-lived data the model keeps (below)\n"
-		"  --size N             how big its structures are (below), 1 .. %ld\n"
-		"  --python VERSION     write a '#: python VERSION' line\n"
-		"  --threshold T0[,T1[,T2]]  write a '#: threshold' line\n"
-		"  -o, --output FILE    write to FILE (default, or -: standard output)\n"
-		"  --help               this text\n"
+		"\n");
+	cli_help(f, gen_options);
+	fprintf(f,
 		"\n"
 		"models (unit of work; --cycle-rate, --lifetime, --size; defaults):\n"
 		"  handler  a request handler: per request, dicts, lists, strs, ints,\n"
@@ -875,8 +887,7 @@ static void usage(FILE *f)
 		"           makes the batch cyclic garbage (0.001); lifetime: batch\n"
 		"           summaries kept (4); size: records per batch (1000)\n"
 		"\n"
-		"Lifetime is 1 .. %ld.  Exit status: 0 success, 2 usage error, 4 I/O error.\n",
-		MAX_SIZE, MAX_LIFETIME);
+		"Exit status: 0 success, 2 usage error, 4 I/O error.\n");
 }
 
 static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
@@ -945,37 +956,24 @@ static void header(struct gen *g, const struct model *m, uint64_t seed,
 
 int cmd_gen(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "model", required_argument, NULL, 'm' },
-		{ "events", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "cycle-rate", required_argument, NULL, 'c' },
-		{ "lifetime", required_argument, NULL, 'l' },
-		{ "size", required_argument, NULL, 'z' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "python", required_argument, NULL, OPT_PYTHON },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct common_opts o = { 0 };
 	const struct model *m = &models[0];
 	const char *output = NULL;
 	uint64_t events = 100000, seed = 1, v;
 	double cycle_rate = -1;
 	long lifetime = -1, size = -1;
+	struct cli_parser p;
 	int opt, r;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	cli_parser_init(&p, "gen", gen_options);
+	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if (opt == OPT_PYTHON || opt == OPT_THRESHOLD) {
 			if ((r = common_option(&o, opt, optarg)) < 0)
 				return EXIT_USAGE;
 			continue;
 		}
 		switch (opt) {
-		case 'm':
+		case OPT_MODEL:
 			m = NULL;
 			for (size_t i = 0; i < NMODELS; i++)
 				if (strcmp(optarg, models[i].name) == 0)
@@ -986,20 +984,20 @@ int cmd_gen(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'n':
+		case OPT_EVENTS:
 			if (parse_u64(optarg, 1, MAX_EVENTS, &events)) {
 				errorf("--events takes an integer from 1 to %llu, got '%s'",
 				       MAX_EVENTS, optarg);
 				return EXIT_USAGE;
 			}
 			break;
-		case 's':
+		case OPT_SEED:
 			if (parse_u64(optarg, 0, UINT64_MAX, &seed)) {
 				errorf("--seed takes an integer from 0 to 2^64-1, got '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			break;
-		case 'c': {
+		case OPT_CYCLE_RATE: {
 			char *end;
 			errno = 0;
 			cycle_rate = strtod(optarg, &end);
@@ -1009,18 +1007,18 @@ int cmd_gen(int argc, char **argv)
 			}
 			break;
 		}
-		case 'l':
+		case OPT_LIFETIME:
 			if (parse_u64(optarg, 1, MAX_LIFETIME, &v)) {
 				errorf("--lifetime takes an integer from 1 to %ld, got '%s'",
-				       MAX_LIFETIME, optarg);
+				       (long)MAX_LIFETIME, optarg);
 				return EXIT_USAGE;
 			}
 			lifetime = (long)v;
 			break;
-		case 'z':
+		case OPT_SIZE:
 			if (parse_u64(optarg, 1, MAX_SIZE, &v)) {
 				errorf("--size takes an integer from 1 to %ld, got '%s'",
-				       MAX_SIZE, optarg);
+				       (long)MAX_SIZE, optarg);
 				return EXIT_USAGE;
 			}
 			size = (long)v;
@@ -1028,12 +1026,10 @@ int cmd_gen(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case OPT_HELP:
+		case 'h':
 			usage(stdout);
 			return EXIT_PASS;
 		default:
-			errorf("gen: unknown or incomplete option '%s' (see gcsim gen --help)",
-			       argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -1048,28 +1044,23 @@ int cmd_gen(int argc, char **argv)
 	g->lifetime = lifetime > 0 ? lifetime : m->lifetime;
 	g->size = size > 0 ? size : m->size;
 	rng_seed(g, seed);
-	g->out.f = stdout;
-	if (output && strcmp(output, "-") != 0) {
-		g->out.f = fopen(output, "w");
-		if (!g->out.f) {
-			errorf("%s: cannot write: %s", output, strerror(errno));
-			free(g);
-			return EXIT_IO;
-		}
+	struct out_file of;
+	if (out_open(&of, output ? output : "-") != EXIT_PASS) {
+		free(g);
+		return EXIT_IO;
 	}
+	g->out.f = of.f;
 
 	header(g, m, seed, &o);
 	m->run(g);
 	out_flush(&g->out);
 
 	int status = EXIT_PASS;
-	const char *shown = g->out.f == stdout ? "standard output" : output;
-	if ((g->out.f == stdout ? fflush(stdout) : fclose(g->out.f)) != 0 && !g->out.failed)
-		g->out.failed = errno ? errno : EIO;
 	if (g->out.failed) {
-		errorf("%s: write failed: %s", shown, strerror(g->out.failed));
+		errorf("%s: write failed: %s", of.f == stdout ? "standard output" : output,
+		       strerror(g->out.failed));
 		status = EXIT_IO;
 	}
 	free(g);
-	return status;
+	return out_close(&of, status);
 }

@@ -12,14 +12,19 @@ struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
+	const struct cli_option *options;
 };
 
 static const struct command commands[] = {
-	{ "run", cmd_run, "replay a trace, one line per step, then a summary" },
-	{ "check", cmd_check, "run scenario files and check their expect lines" },
-	{ "compare", cmd_compare, "replay one trace under several settings, side by side" },
-	{ "gen", cmd_gen, "write a synthetic workload trace" },
-	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines" },
+	{ "run", cmd_run, "replay a trace, one line per step, then a summary",
+	  run_options },
+	{ "check", cmd_check, "run scenario files and check their expect lines",
+	  check_options },
+	{ "compare", cmd_compare, "replay one trace under several settings, side by side",
+	  compare_options },
+	{ "gen", cmd_gen, "write a synthetic workload trace", gen_options },
+	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines",
+	  convert_options },
 };
 
 static void usage(FILE *f)
@@ -52,15 +57,16 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return EXIT_PASS;
+		return finish_stdout(EXIT_PASS);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("gcsim %s\n", GCSIM_VERSION);
-		return EXIT_PASS;
+		return finish_stdout(EXIT_PASS);
 	}
+	/* Every command's output is checked here, once: a write error is 4. */
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+			return finish_stdout(commands[i].fn(argc - 1, argv + 1));
 	errorf("unknown command '%s' (see gcsim --help)", argv[1]);
 	return EXIT_USAGE;
 }

@@ -1,7 +1,6 @@
 /*
  * run.c - `gcsim run`: replay one trace and show every step.
  */
-#include <getopt.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +21,31 @@ struct run_ctx {
 	int progress_shown;
 };
 
+const struct cli_option run_options[] = {
+	{ "python", OPT_PYTHON, "VERSION",
+	  "rules of that CPython version (default: the\n"
+	  "trace's '#: python' line, else the default below)" },
+	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
+	  "GC thresholds; those not given are the\n"
+	  "trace's '#: threshold', else the version's" },
+	{ "format", OPT_FORMAT, "text|jsonl",
+	  "output format (default text; jsonl: one object\n"
+	  "per step, then a summary, keys in the README)" },
+	{ "quiet", 'q', NULL, "print the summary only" },
+	{ "check", OPT_CHECK, NULL, "verify the heap's invariants after every step" },
+	{ "stress", OPT_STRESS, NULL,
+	  "run a full collection after every event\n"
+	  "(expect lines are then not checked)" },
+	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
+	  "TRACE's format (default: by its extension,\n"
+	  ".json or .jsonl in any case, else text;\n"
+	  "standard input by its first character)" },
+	{ "progress", OPT_PROGRESS, NULL, "progress on stderr (default: when a terminal)" },
+	{ "no-progress", OPT_NO_PROGRESS, NULL, "no progress on stderr" },
+	{ "help", 'h', NULL, "this text" },
+	{ NULL, 0, NULL, NULL },
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -29,20 +53,9 @@ static void usage(FILE *f)
 		"\n"
 		"Replay TRACE (text .trace, .json or .jsonl; - reads standard input)\n"
 		"and print one line per step, then a summary.\n"
-		"\n"
-		"options:\n"
-		"  --python VERSION     rules of that CPython version (3.11, 3.12; default 3.12,\n"
-		"                       or the trace's own '#: python' line)\n"
-		"  --threshold T0[,T1[,T2]]  GC thresholds (default: the version's, or the\n"
-		"                       trace's '#: threshold' line)\n"
-		"  --format text|jsonl  output format (default text; jsonl: SPEC section 5)\n"
-		"  --quiet              print the summary only\n"
-		"  --check              verify the heap's invariants after every step\n"
-		"  --stress             run a full collection after every event (expect\n"
-		"                       lines are then not checked)\n"
-		"  --input-format text|json|jsonl  override detection by file extension\n"
-		"  --progress, --no-progress  progress on stderr (default: when a terminal)\n"
-		"  --help               this text\n"
+		"\n");
+	cli_help(f, run_options);
+	fprintf(f,
 		"\n"
 		"Text columns: step, source line, event, the refcount of the object the\n"
 		"event names (* = cached object, whose real count also holds the\n"
@@ -120,35 +133,19 @@ static void on_progress(void *arg, uint64_t steps, uint64_t done, uint64_t total
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "python", required_argument, NULL, OPT_PYTHON },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "quiet", no_argument, NULL, OPT_QUIET },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "stress", no_argument, NULL, OPT_STRESS },
-		{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
-		{ "progress", no_argument, NULL, OPT_PROGRESS },
-		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct common_opts o = { 0 };
 	struct run_ctx c = { 0 };
+	struct cli_parser p;
 	int opt, r;
 
 	c.progress = -1;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+	cli_parser_init(&p, "run", run_options);
+	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if ((r = common_option(&o, opt, optarg)) < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
 		switch (opt) {
-		case 'q':
-			o.quiet = 1;
-			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0) {
 				c.format = OUT_TEXT;
@@ -165,12 +162,10 @@ int cmd_run(int argc, char **argv)
 		case OPT_NO_PROGRESS:
 			c.progress = 0;
 			break;
-		case OPT_HELP:
+		case 'h':
 			usage(stdout);
 			return EXIT_PASS;
 		default:
-			errorf("run: unknown or incomplete option '%s' (see gcsim run --help)",
-			       argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -195,10 +190,6 @@ int cmd_run(int argc, char **argv)
 		if (c.progress_shown)
 			fputs("\r\033[K", stderr);
 		print_diag(&res.diag);
-	}
-	if (ferror(stdout)) {
-		errorf("writing the output failed");
-		return EXIT_IO;
 	}
 	return res.status;
 }

@@ -2143,6 +2143,12 @@ static int has_ext(const char *path, const char *ext)
 	return 1;
 }
 
+enum sim_format sim_format_of_path(const char *path)
+{
+	return has_ext(path, ".json") ? SIM_FMT_JSON :
+		has_ext(path, ".jsonl") ? SIM_FMT_JSONL : SIM_FMT_TEXT;
+}
+
 int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
 		    struct sim_diag *diag)
 {
@@ -2177,9 +2183,8 @@ int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
 			r->size = (uint64_t)st.st_size;
 	}
 	if (fmt == SIM_FMT_AUTO && !is_stdin)
-		fmt = has_ext(path, ".json") ? SIM_FMT_JSON :
-			has_ext(path, ".jsonl") ? SIM_FMT_JSONL : SIM_FMT_TEXT;
-	r->fmt = fmt;
+		fmt = sim_format_of_path(path);
+	r->fmt = fmt == SIM_FMT_SNIFF ? SIM_FMT_AUTO : fmt;
 	for (c = 0x21; c < 0x7F; c++)
 		if (c != '"' && c != '#')
 			r->cls[c] = C_PLAIN;

@@ -116,11 +116,18 @@ struct sim_event {
 };
 
 enum sim_format {
-	SIM_FMT_AUTO, /* by extension; standard input is sniffed */
+	SIM_FMT_AUTO,  /* by extension; standard input is sniffed */
 	SIM_FMT_TEXT,
 	SIM_FMT_JSON,
 	SIM_FMT_JSONL,
+	SIM_FMT_SNIFF, /* by the first character, as standard input is */
 };
+
+/*
+ * The format a path's extension names, for reading and writing alike:
+ * ".json" a JSON array, ".jsonl" JSON lines (in any case), else text.
+ */
+enum sim_format sim_format_of_path(const char *path);
 
 typedef struct sim_reader sim_reader;
 
