@@ -286,6 +286,7 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 		long *fl = n <= s->prof->tuple_pop_max ? &s->fl.tuple[n - 1] : NULL;
 		h = gc_object(s, SIM_T_TUPLE, fl, n, (uint32_t)n);
 		heap_track(s, h);
+		s->building++;
 		return h;
 	}
 	case SIM_T_LIST:

@@ -249,6 +249,8 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 					    ev->id, o->u.r->cap);
 		heap_incref(s, dst);
 		heap_refs_push(s, src, dst);
+		if (OBJ(s, src)->u.r->len == OBJ(s, src)->u.r->cap)
+			s->building--;
 		return SIM_OK;
 	case SIM_T_DICT:
 		dict_insert(s, src, dst);

@@ -106,6 +106,8 @@ static struct oracle {
 	Py_ssize_t old_sizes[N_GENS]; /* cached sizes of generations 1 and 2 */
 	int old_sizes_valid;
 	Py_ssize_t collected_last_step; /* for `expect collected N` */
+	long building;           /* trace tuples allocated and not yet filled:
+				    no safe point until none is left */
 } O;
 
 /* ------------------------------------------------------------------ */
@@ -307,6 +309,16 @@ static PyObject *instance_dict(PyObject *op)
  * reported dead.  The original's own trashcan test is then false, so
  * nothing is counted twice.
  */
+/* A trace tuple that dies unfilled ends its construction (the C code
+ * that was filling it gave up, as on an error path). */
+static void tuple_died(PyObject *op)
+{
+	struct idtab_obj *o = idtab_find_obj(O.tab, op);
+
+	if (o != NULL && o->tuple_fill < o->tuple_len)
+		O.building--;
+}
+
 #define GC_HOOK(name)                                                      \
 	static destructor orig_##name;                                     \
 	static void hook_##name(PyObject *op)                              \
@@ -314,6 +326,8 @@ static PyObject *instance_dict(PyObject *op)
 		PyObject_GC_UnTrack(op);                                   \
 		Py_TRASHCAN_BEGIN(op, hook_##name)                         \
 		O.old_sizes_valid = 0;                                     \
+		if (PyTuple_CheckExact(op))                                \
+			tuple_died(op);                                    \
 		idtab_object_died(O.tab, op, O.step);                      \
 		orig_##name(op);                                           \
 		Py_TRASHCAN_END                                            \
@@ -687,8 +701,11 @@ static struct idtab_binding *do_alloc(const struct sim_event *ev)
 	b = idtab_bind(O.tab, ev->id, op, (int)ev->type, exact);
 	o = b->obj;
 	o->roots++; /* make_object returned a new reference: the root */
-	if (ev->type == SIM_T_TUPLE && o->roots == 1)
+	if (ev->type == SIM_T_TUPLE && o->roots == 1) {
 		o->tuple_len = PyTuple_GET_SIZE(op);
+		if (o->tuple_len > 0)
+			O.building++;
+	}
 	return b;
 }
 
@@ -746,7 +763,8 @@ static void do_ref(const struct sim_event *ev)
 			    ev->id, src->tuple_len);
 		Py_INCREF(d);
 		PyTuple_SET_ITEM(s, src->tuple_fill, d);
-		src->tuple_fill++;
+		if (++src->tuple_fill == src->tuple_len)
+			O.building--;
 		break;
 	default:
 		die(EXIT_TRACE, ev, "ref from a non-container '%s' (%s)",
@@ -1314,8 +1332,10 @@ static void replay_step(const struct sim_event *ev)
 	/* 3.12+ only schedules a collection at the allocation; it runs at
 	 * the next safe point of the eval loop.  The end of the step is that
 	 * point, and PyErr_CheckSignals() runs a scheduled collection exactly
-	 * as the eval breaker would (_Py_RunGC). */
-	if (PyErr_CheckSignals() < 0)
+	 * as the eval breaker would (_Py_RunGC).  Not while a tuple is being
+	 * filled: its alloc and fills are one piece of C code (or one
+	 * BUILD_TUPLE), inside which the eval breaker is never checked. */
+	if (O.building == 0 && PyErr_CheckSignals() < 0)
 		die_python(ev, "PyErr_CheckSignals");
 #endif
 	if (PyErr_Occurred())
