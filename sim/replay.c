@@ -535,8 +535,9 @@ void sim_each_name(const sim *s,
 		if (!nm->str || !nm->obj)
 			continue;
 		const struct obj *o = &s->objs[nm->obj];
-		int exact = !(o->flags & (OF_CACHED | OF_IMMORTAL)) &&
-			    o->type != SIM_T_STR;
+		/* An interned str's one cache reference is its code object's. */
+		int exact = !(o->flags & OF_IMMORTAL) &&
+			    (!(o->flags & OF_CACHED) || (o->flags & OF_INTERNED));
 		fn(arg, nm->str, o->type, o->refcnt, exact);
 	}
 }

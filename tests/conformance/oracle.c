@@ -605,6 +605,11 @@ static PyObject *attr_name(long i)
 		O.names[i] = PyUnicode_InternFromString(buf);
 		if (O.names[i] == NULL)
 			die_python(NULL, "PyUnicode_InternFromString");
+		/* A literal of the trace with this text is now held here
+		 * too: its refcount is no longer the trace's alone. */
+		struct idtab_obj *o = idtab_find_obj(O.tab, O.names[i]);
+		if (o != NULL)
+			o->exact = 0;
 	}
 	return O.names[i];
 }
@@ -624,25 +629,36 @@ static PyObject *make_object(const struct sim_event *ev, int *exact)
 		op = PyFloat_FromDouble(v->f);
 		break;
 	case SIM_T_STR:
-		*exact = 0;
 		if (v->len > 1 && identifier_like(v->s, v->len)) {
 			PyObject *s = PyUnicode_DecodeUTF8(v->s,
 							   (Py_ssize_t)v->len,
 							   "strict");
 			if (s == NULL)
 				break;
+			PyObject *fresh = s;
 			PyUnicode_InternInPlace(&s);
 			keep_literal(s);
+			/* Exact when this interned it: the table's references
+			 * are not counted (3.11, 3.13 mortal; 3.12 makes it
+			 * immortal, see below), keep_literal's is the code
+			 * object's.  A string found already interned may be
+			 * held by the interpreter's own code objects. */
+			*exact = s == fresh;
 			op = s;
 		} else {
 			/* "" and one latin-1 code point come back as the
-			 * cached singletons (unicode_result). */
+			 * cached singletons (unicode_result); any other is a
+			 * new object. */
 			op = PyUnicode_DecodeUTF8(v->s, (Py_ssize_t)v->len,
 						  "strict");
+			*exact = op != NULL && PyUnicode_GET_LENGTH(op) > 1;
+			if (op != NULL && PyUnicode_GET_LENGTH(op) == 1)
+				*exact = PyUnicode_READ_CHAR(op, 0) > 0xff;
 		}
 		break;
 	case SIM_T_BYTES:
-		*exact = 0;
+		/* b"" and single bytes are singletons. */
+		*exact = v->len > 1;
 		op = PyBytes_FromStringAndSize(v->s, (Py_ssize_t)v->len);
 		break;
 	case SIM_T_BOOL:
