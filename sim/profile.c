@@ -32,6 +32,7 @@ static const struct sim_profile py311 = {
 	.threshold = { 700, 10, 10 },
 	.deferred_gc = 0,
 	.immortal = 0,
+	.interned_immortal = 0,
 	/* maybe_freelist_push keeps length 20, maybe_freelist_pop never
 	 * hands it out: each size-20 tuple counts once more in count0. */
 	.tuple_pop_max = 19,
