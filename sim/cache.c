@@ -102,6 +102,12 @@ static int latin1_char(const char *p, size_t n)
 	return -1;
 }
 
+/*
+ * An identifier-like literal: a constant of the code that names it,
+ * interned when the code was made.  The interned table's references are
+ * not counted (intern_common takes them back); the code object's one is
+ * the cache's reference here, and keeps the string alive for good.
+ */
 static oref intern_str(struct sim *s, const char *p, size_t n)
 {
 	struct strtab *t = &s->interned;
@@ -138,6 +144,8 @@ static oref intern_str(struct sim *s, const char *p, size_t n)
 	}
 	oref x = cached_new(s, SIM_T_STR);
 	OBJ(s, x)->flags |= OF_INTERNED;
+	if (!s->prof->interned_immortal)
+		OBJ(s, x)->flags &= (uint8_t)~OF_IMMORTAL;
 	set_blob(s, x, p, n);
 	t->slots[j] = x;
 	t->used++;
@@ -286,6 +294,7 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 		long *fl = n <= s->prof->tuple_pop_max ? &s->fl.tuple[n - 1] : NULL;
 		h = gc_object(s, SIM_T_TUPLE, fl, n, (uint32_t)n);
 		heap_track(s, h);
+		s->building++;
 		return h;
 	}
 	case SIM_T_LIST:

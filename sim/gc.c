@@ -380,10 +380,16 @@ void gc_on_alloc(struct sim *s, const oref *protect, int nprotect)
 		heap_decref(s, protect[i]);
 }
 
-/* The step's end: 3.12's next safe point (_Py_HandlePending -> _Py_RunGC). */
+/*
+ * The step's end: 3.12's next safe point (_Py_HandlePending -> _Py_RunGC),
+ * unless a tuple is being filled.  Its alloc and fills are one piece of C
+ * code (PyTuple_New, then PyTuple_SET_ITEM of each item) or one
+ * BUILD_TUPLE, inside which the eval breaker is never checked; so the
+ * collection waits for the last fill, or for the tuple's death.
+ */
 void gc_step_end(struct sim *s)
 {
-	if (s->gc_scheduled) {
+	if (s->gc_scheduled && s->building == 0) {
 		s->gc_scheduled = 0;
 		if (s->enabled) {
 			s->collecting = 1;

@@ -266,6 +266,8 @@ static void dealloc(struct sim *s, oref h)
 	if (s->garbage_since)
 		census_on_free(s, h);
 	heap_untrack(s, h);
+	if (type == SIM_T_TUPLE && o->u.r->len < o->u.r->cap)
+		s->building--; /* the C code gave up on it (an error path) */
 	if (sim_is_gc_type(type))
 		drop_refs(s, h);
 

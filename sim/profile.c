@@ -2,8 +2,9 @@
  * profile.c - the CPython versions gcsim simulates, and how they differ.
  *
  * Sources for each number: ../shared/reference/cpython-gc-rules.md
- * (2.4 thresholds, 2.5 when a collection runs, 6.2 free lists, 8 immortal
- * objects); the conformance suite checks them against the interpreters.
+ * (2.4 thresholds, 2.5 when a collection runs, 6.2 free lists, 6.3 and 8
+ * interning and immortal objects); the conformance suite checks them
+ * against the interpreters.
  */
 #include <string.h>
 
@@ -31,6 +32,7 @@ static const struct sim_profile py311 = {
 	.threshold = { 700, 10, 10 },
 	.deferred_gc = 0,
 	.immortal = 0,
+	.interned_immortal = 0,
 	/* maybe_freelist_push keeps length 20, maybe_freelist_pop never
 	 * hands it out: each size-20 tuple counts once more in count0. */
 	.tuple_pop_max = 19,
@@ -43,6 +45,8 @@ static const struct sim_profile py312 = {
 	.threshold = { 700, 10, 10 },
 	.deferred_gc = 1,
 	.immortal = 1,
+	/* PyUnicode_InternInPlace immortalizes every interned string. */
+	.interned_immortal = 1,
 	.tuple_pop_max = 19,
 	COMMON_FIELDS(48, 41),
 };
@@ -54,6 +58,14 @@ static const struct sim_profile py313 = {
 	.threshold = { 2000, 10, 10 },
 	.deferred_gc = 1,
 	.immortal = 1,
+	/*
+	 * Mortal again: code constants go through _PyUnicode_InternMortal
+	 * (intern_constants), and the interned table's references are not
+	 * counted (intern_common).  Only statically allocated strings and
+	 * names interned immortal (co_names) are immortal, and the trace's
+	 * literals are neither.
+	 */
+	.interned_immortal = 0,
 	/* maybe_freelist_pop fixed: length 20 is reused too. */
 	.tuple_pop_max = 20,
 	COMMON_FIELDS(48, 41),

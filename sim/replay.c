@@ -251,6 +251,8 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 					    ev->id, o->u.r->cap);
 		heap_incref(s, dst);
 		heap_refs_push(s, src, dst);
+		if (OBJ(s, src)->u.r->len == OBJ(s, src)->u.r->cap)
+			s->building--;
 		return SIM_OK;
 	case SIM_T_DICT:
 		dict_insert(s, src, dst);
@@ -529,8 +531,9 @@ static void each_name(void *arg, uint32_t ix)
 {
 	const struct each_name *e = arg;
 	const struct obj *o = &e->s->objs[names_obj(e->s->names, ix)];
-	int exact = !(o->flags & (OF_CACHED | OF_IMMORTAL)) &&
-		    o->type != SIM_T_STR;
+	/* An interned str's one cache reference is its code object's. */
+	int exact = !(o->flags & OF_IMMORTAL) &&
+		    (!(o->flags & OF_CACHED) || (o->flags & OF_INTERNED));
 
 	e->fn(e->arg, names_str(e->s->names, ix), o->type, o->refcnt, exact);
 }

@@ -27,7 +27,8 @@ struct sim_profile {
 	const char *versions;      /* the releases it stands for */
 	long threshold[3];         /* default thresholds */
 	int deferred_gc;           /* 3.12+: collect at the step's end */
-	int immortal;              /* 3.12+: caches and interned strs immortal */
+	int immortal;              /* 3.12+: the caches' objects immortal */
+	int interned_immortal;     /* interned strs immortal: 3.12 only */
 	int tuple_pop_max;         /* longest tuple reused from a free list */
 	int tuple_push_max;        /* longest tuple kept on a free list */
 	int shared_keys_max;       /* SHARED_KEYS_MAX_SIZE */

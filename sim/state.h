@@ -151,7 +151,9 @@ struct sim {
 	struct sim_genstats stats[3];
 	int enabled;
 	int collecting;
-	int gc_scheduled;       /* 3.12+: a collection waits for the step's end */
+	int gc_scheduled;       /* 3.12+: a collection waits for a safe point */
+	uint32_t building;      /* tuples allocated and not yet filled: no
+				   safe point falls until none is left */
 	int64_t long_lived_total;
 	int64_t long_lived_pending;
 

@@ -651,7 +651,7 @@ PROFILES = {
                      rootref=3, delete=12, cycle=4, abandon=2, churn=1.5,
                      bulk=0.4, object=3, setplay=1.2, dictplay=1.2,
                      nested=1.2, collect=1, threshold=0.4, toggle=0.3,
-                     freeze=0.02)),
+                     freeze=0.02, display=0.3)),
     "cycles": dict(
         doc="self-references, pairs, rings, back-pointers, dropped roots",
         actions=dict(cycle=20, abandon=5, ref=10, unref=5, delete=8,
@@ -667,7 +667,7 @@ PROFILES = {
         doc="tuples of every size, nested and untrackable, filled late",
         actions=dict(tuple=20, nested=10, ref=6, unref=3, delete=10, atom=6,
                      container=3, collect=2, churn=2, setplay=2, cycle=2,
-                     threshold=0.3),
+                     threshold=0.3, display=3),
         untrackable=0.75),
     "dicts": dict(
         doc="dicts of atoms (untracked), of containers, of themselves",
@@ -694,12 +694,13 @@ PROFILES = {
     "bulk": dict(
         doc="long runs of allocations held by one list, crossing thresholds",
         actions=dict(bulk=10, churn=2, delete=5, atom=4, container=4, ref=5,
-                     unref=3, collect=1, threshold=1.5, toggle=0.5)),
+                     unref=3, collect=1, threshold=1.5, toggle=0.5,
+                     display=4)),
     "gcstress": dict(
         doc="small thresholds, gc disable/enable, many collections",
         actions=dict(threshold=3, toggle=2, collect=4, cycle=8, container=6,
                      atom=6, ref=10, unref=5, delete=10, abandon=3, bulk=1,
-                     churn=2, tuple=3, object=3, freeze=0.1),
+                     churn=2, tuple=3, object=3, freeze=0.1, display=1),
         small_thresholds=True),
 }
 ANY = "any"  # pick the profile from the seed
@@ -1591,6 +1592,42 @@ class Generator:
                 item, ident = self.alloc(kind)
             self.ref(hub, item)
             self.drop(ident)
+        r = dice.random()
+        if r < 0.4:
+            self.drop(hid)
+        elif r < 0.7:
+            self.store(hub, hid)
+
+    def act_display(self):
+        """A loop of tuples appended to one list, as C code that fills
+        each new tuple with new objects (or `L.append((i, i + 1))`): the
+        items' allocations fall between the tuple's alloc and its last
+        fill, where a collection they schedule (3.12+) waits, and the run
+        is long enough to cross threshold 0 inside some of them."""
+        dice = self.dice
+        top = 2400 if self.python in (None, "3.13", "3.14") else 1500
+        size = dice.randint(1, 3)
+        n = dice.randint(20, top)
+        n = max(1, min(n, max(10, self.target_live - self.heap.live),
+                       self.room() // (3 + 2 * size)))
+        hub, hid = self.alloc("list")
+        self.out.comment("display: %d tuples of %d held by %s"
+                         % (n, size, hid))
+        for _ in range(n):
+            t, tid = self.alloc("tuple", size=size)
+            while not t.is_full():
+                r = dice.random()
+                if r < 0.55:
+                    item, ident = self.alloc_atom()
+                elif r < 0.75:
+                    item, ident = self.alloc(dice.choice(("list", "dict")))
+                else:
+                    item, ident = self.pick_fill(t)
+                self.ref(t, item)
+                if ident is not None:
+                    self.drop(ident)
+            self.ref(hub, t)
+            self.drop(tid)
         r = dice.random()
         if r < 0.4:
             self.drop(hid)

@@ -106,6 +106,8 @@ static struct oracle {
 	Py_ssize_t old_sizes[N_GENS]; /* cached sizes of generations 1 and 2 */
 	int old_sizes_valid;
 	Py_ssize_t collected_last_step; /* for `expect collected N` */
+	long building;           /* trace tuples allocated and not yet filled:
+				    no safe point until none is left */
 } O;
 
 /* ------------------------------------------------------------------ */
@@ -307,6 +309,16 @@ static PyObject *instance_dict(PyObject *op)
  * reported dead.  The original's own trashcan test is then false, so
  * nothing is counted twice.
  */
+/* A trace tuple that dies unfilled ends its construction (the C code
+ * that was filling it gave up, as on an error path). */
+static void tuple_died(PyObject *op)
+{
+	struct idtab_obj *o = idtab_find_obj(O.tab, op);
+
+	if (o != NULL && o->tuple_fill < o->tuple_len)
+		O.building--;
+}
+
 #define GC_HOOK(name)                                                      \
 	static destructor orig_##name;                                     \
 	static void hook_##name(PyObject *op)                              \
@@ -314,6 +326,8 @@ static PyObject *instance_dict(PyObject *op)
 		PyObject_GC_UnTrack(op);                                   \
 		Py_TRASHCAN_BEGIN(op, hook_##name)                         \
 		O.old_sizes_valid = 0;                                     \
+		if (PyTuple_CheckExact(op))                                \
+			tuple_died(op);                                    \
 		idtab_object_died(O.tab, op, O.step);                      \
 		orig_##name(op);                                           \
 		Py_TRASHCAN_END                                            \
@@ -591,6 +605,11 @@ static PyObject *attr_name(long i)
 		O.names[i] = PyUnicode_InternFromString(buf);
 		if (O.names[i] == NULL)
 			die_python(NULL, "PyUnicode_InternFromString");
+		/* A literal of the trace with this text is now held here
+		 * too: its refcount is no longer the trace's alone. */
+		struct idtab_obj *o = idtab_find_obj(O.tab, O.names[i]);
+		if (o != NULL)
+			o->exact = 0;
 	}
 	return O.names[i];
 }
@@ -610,25 +629,36 @@ static PyObject *make_object(const struct sim_event *ev, int *exact)
 		op = PyFloat_FromDouble(v->f);
 		break;
 	case SIM_T_STR:
-		*exact = 0;
 		if (v->len > 1 && identifier_like(v->s, v->len)) {
 			PyObject *s = PyUnicode_DecodeUTF8(v->s,
 							   (Py_ssize_t)v->len,
 							   "strict");
 			if (s == NULL)
 				break;
+			PyObject *fresh = s;
 			PyUnicode_InternInPlace(&s);
 			keep_literal(s);
+			/* Exact when this interned it: the table's references
+			 * are not counted (3.11, 3.13 mortal; 3.12 makes it
+			 * immortal, see below), keep_literal's is the code
+			 * object's.  A string found already interned may be
+			 * held by the interpreter's own code objects. */
+			*exact = s == fresh;
 			op = s;
 		} else {
 			/* "" and one latin-1 code point come back as the
-			 * cached singletons (unicode_result). */
+			 * cached singletons (unicode_result); any other is a
+			 * new object. */
 			op = PyUnicode_DecodeUTF8(v->s, (Py_ssize_t)v->len,
 						  "strict");
+			*exact = op != NULL && PyUnicode_GET_LENGTH(op) > 1;
+			if (op != NULL && PyUnicode_GET_LENGTH(op) == 1)
+				*exact = PyUnicode_READ_CHAR(op, 0) > 0xff;
 		}
 		break;
 	case SIM_T_BYTES:
-		*exact = 0;
+		/* b"" and single bytes are singletons. */
+		*exact = v->len > 1;
 		op = PyBytes_FromStringAndSize(v->s, (Py_ssize_t)v->len);
 		break;
 	case SIM_T_BOOL:
@@ -687,8 +717,11 @@ static struct idtab_binding *do_alloc(const struct sim_event *ev)
 	b = idtab_bind(O.tab, ev->id, op, (int)ev->type, exact);
 	o = b->obj;
 	o->roots++; /* make_object returned a new reference: the root */
-	if (ev->type == SIM_T_TUPLE && o->roots == 1)
+	if (ev->type == SIM_T_TUPLE && o->roots == 1) {
 		o->tuple_len = PyTuple_GET_SIZE(op);
+		if (o->tuple_len > 0)
+			O.building++;
+	}
 	return b;
 }
 
@@ -746,7 +779,8 @@ static void do_ref(const struct sim_event *ev)
 			    ev->id, src->tuple_len);
 		Py_INCREF(d);
 		PyTuple_SET_ITEM(s, src->tuple_fill, d);
-		src->tuple_fill++;
+		if (++src->tuple_fill == src->tuple_len)
+			O.building--;
 		break;
 	default:
 		die(EXIT_TRACE, ev, "ref from a non-container '%s' (%s)",
@@ -1314,8 +1348,10 @@ static void replay_step(const struct sim_event *ev)
 	/* 3.12+ only schedules a collection at the allocation; it runs at
 	 * the next safe point of the eval loop.  The end of the step is that
 	 * point, and PyErr_CheckSignals() runs a scheduled collection exactly
-	 * as the eval breaker would (_Py_RunGC). */
-	if (PyErr_CheckSignals() < 0)
+	 * as the eval breaker would (_Py_RunGC).  Not while a tuple is being
+	 * filled: its alloc and fills are one piece of C code (or one
+	 * BUILD_TUPLE), inside which the eval breaker is never checked. */
+	if (O.building == 0 && PyErr_CheckSignals() < 0)
 		die_python(ev, "PyErr_CheckSignals");
 #endif
 	if (PyErr_Occurred())

@@ -215,6 +215,39 @@ static void interned_strs_are_immortal_in_3_12_and_others_mortal(void **state)
 	th_close(t);
 }
 
+/*
+ * rules 6.3, 8: 3.13 interns code constants mortal (intern_constants ->
+ * _PyUnicode_InternMortal).  The interned table's two references are not
+ * counted; the code object's one is: a literal held by one name has
+ * refcount 2, and 1 again when the name lets it go.  3.11 counts the same.
+ */
+static void interned_strs_are_mortal_in_3_13_and_3_11(void **state)
+{
+	(void)state;
+	static const char *const versions[] = { "3.13", "3.11" };
+
+	for (int p = 0; p < 2; p++) {
+		struct th *t = th_open(versions[p]);
+
+		TH_OK(t, "alloc a str hello\n"
+			 "expect refcnt a 2\n"
+			 "alloc b str hello\n"
+			 "expect same a b\n"
+			 "expect refcnt a 3\n"
+			 "alloc l list\n"
+			 "ref l a\n"
+			 "expect refcnt b 4\n"
+			 "del a\n"
+			 "del b\n"
+			 "expect refcnt a 2\n"
+			 "unref l a\n"
+			 "expect refcnt a 1\n"
+			 "expect alive a\n");
+		assert_false(t->st.immortal);
+		th_close(t);
+	}
+}
+
 static void empty_bytes_and_single_bytes_are_singletons(void **state)
 {
 	(void)state;
@@ -1185,6 +1218,7 @@ int main(void)
 		TH_TEST(latin1_characters_and_the_empty_str_are_singletons),
 		TH_TEST(identifier_like_strs_are_interned_and_others_are_not),
 		TH_TEST(interned_strs_are_immortal_in_3_12_and_others_mortal),
+		TH_TEST(interned_strs_are_mortal_in_3_13_and_3_11),
 		TH_TEST(empty_bytes_and_single_bytes_are_singletons),
 		TH_TEST(the_empty_tuple_is_a_singleton_that_is_never_tracked),
 		TH_TEST(none_true_and_false_are_singletons),

@@ -120,6 +120,104 @@ static void gen0_is_collected_at_the_end_of_the_701st_allocation_in_3_12(void **
 	th_close(t);
 }
 
+/*
+ * SPEC 2 (tuples), rules 2.5: a tuple and the fills that follow its alloc
+ * are C code (PyTuple_New, then PyTuple_SET_ITEM), with no safe point in
+ * between.  The collection its allocation schedules runs after the last
+ * fill, so it can untrack the tuple; events in between (the items'
+ * allocations) do not bring it forward.
+ */
+static void a_scheduled_collection_waits_until_the_tuple_is_filled(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "gc threshold 1\n"
+		 "alloc a list\n"
+		 "alloc i int 1000\n"
+		 "alloc t tuple 2\n"       /* count0 2 > 1: scheduled */
+		 "expect collections 0 0 0\n"
+		 "ref t i\n"
+		 "alloc b list\n"          /* still scheduled, still waiting */
+		 "expect collections 0 0 0\n"
+		 "expect count 3 0 0\n"
+		 "alloc j int 1001\n"
+		 "expect collections 0 0 0\n"
+		 "ref t j\n"               /* filled: the safe point */
+		 "expect collections 1 0 0\n"
+		 "expect count 0 1 0\n"
+		 "expect untracked t\n"
+		 "expect gen a 1\n"
+		 "expect gen b 1\n");
+	assert_true(only_collection(t)->deferred);
+	th_close(t);
+}
+
+/* The construction also ends when the tuple dies unfilled. */
+static void a_tuple_freed_before_it_is_filled_lets_the_collection_run(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.13");
+
+	TH_OK(t, "gc threshold 1\n"
+		 "alloc a list\n"
+		 "alloc i int 1000\n"
+		 "alloc t tuple 3\n"
+		 "ref t i\n"
+		 "alloc u tuple 1\n"       /* two under construction */
+		 "del t\n"                 /* u still is */
+		 "expect collections 0 0 0\n"
+		 "expect count 3 0 0\n"   /* t went to its free list */
+		 "ref u i\n"
+		 "expect collections 1 0 0\n"
+		 "expect untracked u\n"
+		 "alloc v tuple 2\n"
+		 "alloc w tuple 2\n"       /* count0 2 > 1 */
+		 "expect collections 1 0 0\n"
+		 "del v\n"
+		 "del w\n"                 /* the last one gone: runs here */
+		 "expect collections 2 0 0\n");
+	th_close(t);
+}
+
+/*
+ * An explicit collect while a tuple is being filled is the C code calling
+ * the collector: it runs at once and sees the tuple unfilled, which it
+ * cannot untrack; the scheduled collection still waits for the fill.  In
+ * 3.11 the automatic collection runs inside the allocation, as always.
+ */
+static void a_collect_inside_the_construction_runs_at_once(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc i int 1000\n"
+		 "alloc t tuple 2\n"
+		 "ref t i\n"
+		 "collect 0\n"
+		 "expect collections 1 0 0\n"
+		 "expect gen t 1\n"
+		 "gc threshold 0\n"
+		 "alloc a list\n"
+		 "gc threshold 1\n"
+		 "alloc b list\n"          /* count0 2 > 1: scheduled */
+		 "expect collections 1 0 0\n"
+		 "ref t i\n"
+		 "expect collections 2 0 0\n"
+		 "expect gen t 1\n"        /* gen 1 was not collected */
+		 "expect gen a 1\n");
+	th_close(t);
+	t = th_open("3.11");
+	TH_OK(t, "gc threshold 2\n"
+		 "alloc a list\n"
+		 "alloc t tuple 2\n"
+		 "alloc b list\n"          /* count0 3 > 2: collects now */
+		 "expect collections 1 0 0\n"
+		 "expect gen t 1\n"
+		 "expect gen b 0\n");
+	th_close(t);
+}
+
 /* Non-GC allocations and free-list reuse do not bring a collection on. */
 static void only_counted_allocations_bring_the_collection_nearer(void **state)
 {
@@ -829,6 +927,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TH_TEST(gen0_is_collected_inside_the_701st_allocation_in_3_11),
 		TH_TEST(gen0_is_collected_at_the_end_of_the_701st_allocation_in_3_12),
+		TH_TEST(a_scheduled_collection_waits_until_the_tuple_is_filled),
+		TH_TEST(a_tuple_freed_before_it_is_filled_lets_the_collection_run),
+		TH_TEST(a_collect_inside_the_construction_runs_at_once),
 		TH_TEST(only_counted_allocations_bring_the_collection_nearer),
 		TH_TEST(a_collection_bumps_the_next_count_and_resets_its_own),
 		TH_TEST(survivors_move_to_the_next_generation),
