@@ -115,11 +115,13 @@ static int check_gen_lists(const struct sim *s, char *msg, size_t sz)
 /*
  * Reference counts: each mortal object's count equals the references that
  * exist (names' roots, container slots, the caches' own), and is above 0:
- * an object nothing refers to must have been freed.
+ * an object nothing refers to must have been freed.  On the same walk: the
+ * tuples still being filled are the ones s->building counts.
  */
 static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size_t sz)
 {
 	char b[300];
+	uint32_t unfilled = 0;
 
 	for (uint32_t i = 0; i < names_nrooted(s->names); i++) {
 		uint32_t ix = names_rooted(s->names, i);
@@ -143,7 +145,12 @@ static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size
 		}
 		if (o->flags & OF_COLLECTING)
 			return fail(msg, sz, "%s is still marked as collecting", label(s, h, b, sizeof(b)));
+		if (o->type == SIM_T_TUPLE && o->u.r->len < o->u.r->cap)
+			unfilled++;
 	}
+	if (unfilled != s->building)
+		return fail(msg, sz, "%u tuples are being filled but %u are counted",
+			    unfilled, s->building);
 	for (oref h = s->objs[HEAD_REFCHAIN].rc_next; h != HEAD_REFCHAIN; h = s->objs[h].rc_next) {
 		const struct obj *o = &s->objs[h];
 

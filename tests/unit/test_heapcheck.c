@@ -201,6 +201,22 @@ static void a_tracked_non_gc_object_is_found(void **state)
 	th_close(t);
 }
 
+/* 3.12+ holds safe points while tuples are filled: the count must be right. */
+static void a_wrong_count_of_tuples_being_filled_is_found(void **state)
+{
+	(void)state;
+	struct th *t = heap_with_free_slots();
+
+	TH_OK(t, "alloc t tuple 2\nref t a\n");
+	assert_int_equal(t->s->building, 1);
+	t->s->building = 0;
+	assert_broken(t, "1 tuples are being filled but 0 are counted");
+	t->s->building = 1;
+	TH_OK(t, "ref t b\n");
+	assert_int_equal(t->s->building, 0);
+	th_close(t);
+}
+
 /* --check after each step: a small heap is checked in full every time. */
 static void check_step_checks_a_small_heap_in_full_every_step(void **state)
 {
@@ -279,6 +295,7 @@ int main(void)
 		TH_TEST(a_broken_generation_list_is_found),
 		TH_TEST(a_generation_size_that_disagrees_with_its_list_is_found),
 		TH_TEST(a_tracked_non_gc_object_is_found),
+		TH_TEST(a_wrong_count_of_tuples_being_filled_is_found),
 		TH_TEST(check_step_checks_a_small_heap_in_full_every_step),
 		TH_TEST(check_step_checks_a_large_heap_in_full_when_it_has_earned_it),
 		TH_TEST(check_step_always_compares_the_lists_with_the_tracked_count),
