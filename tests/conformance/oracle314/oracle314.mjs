@@ -6,7 +6,7 @@
  *
  *   node oracle314.mjs [--gcsim PATH] [--snapshot FILE | --no-snapshot]
  *        [--python-label X] [--threshold T0[,T1[,T2]]] [--verbose]
- *        [--check-sizes] [--dump-gens] [--timing] TRACE
+ *        [--check-sizes] [--dump-gens] [--timing] [--xfail LINES] TRACE
  *   node oracle314.mjs --make-snapshot [--snapshot FILE]
  *
  * Output: oracle.c's JSON lines (count, gen_sizes, freelist, stats,
@@ -26,7 +26,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { OracleExit, readEvents } from "./lib/events.mjs";
 import { Interp, PYODIDE_VERSION, PY_VERSION, loadInterpreter } from "./lib/interp.mjs";
-import { Replay, makeOutput } from "./lib/replay.mjs";
+import { Replay, makeOutput, pythonMatches, skipMessage } from "./lib/replay.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_SNAPSHOT = path.join(HERE, "node_modules", ".cache", "oracle314",
@@ -34,7 +34,7 @@ const DEFAULT_SNAPSHOT = path.join(HERE, "node_modules", ".cache", "oracle314",
 
 const USAGE = `usage: oracle314.mjs [--gcsim PATH] [--snapshot FILE | --no-snapshot]
        [--python-label X] [--threshold T0[,T1[,T2]]] [--verbose] [--check-sizes]
-       [--dump-gens] [--timing] TRACE
+       [--dump-gens] [--timing] [--xfail LINE[,LINE...]] TRACE
        oracle314.mjs --make-snapshot [--snapshot FILE]
 Replay a gcsim trace in Pyodide's CPython ${PY_VERSION} (npm pyodide ${PYODIDE_VERSION})
 and print its GC state after every step (JSON lines).
@@ -45,6 +45,8 @@ and print its GC state after every step (JSON lines).
   --no-snapshot      load the interpreter afresh (slow: seconds)
   --make-snapshot    only load, check the interpreter and make the snapshot
   --timing           start-up and replay times on stderr
+  --xfail LINES      the expect lines at these source lines are known not to
+                     hold in ${PY_VERSION}: exit 0 only if exactly they fail
 `;
 
 function parseThreshold(s) {
@@ -71,6 +73,7 @@ async function main(argv) {
 				"check-sizes": { type: "boolean" },
 				"dump-gens": { type: "boolean" },
 				timing: { type: "boolean" },
+				xfail: { type: "string" },
 				help: { type: "boolean", short: "h" },
 			},
 		});
@@ -82,6 +85,9 @@ async function main(argv) {
 		process.stdout.write(USAGE);
 		return 0;
 	}
+	if (o.xfail !== undefined && !/^\d+(,\d+)*$/.test(o.xfail))
+		throw new OracleExit(2, `bad --xfail '${o.xfail}'`);
+	const xfail = o.xfail !== undefined ? new Set(o.xfail.split(",").map(Number)) : null;
 	const threshold = o.threshold !== undefined ? parseThreshold(o.threshold) : null;
 	if (o.threshold !== undefined && threshold === null)
 		throw new OracleExit(2, `bad --threshold '${o.threshold}'`);
@@ -93,6 +99,12 @@ async function main(argv) {
 	/* Read the trace first: an invalid one need not wait for Pyodide. */
 	const trace = args.positionals[0];
 	const events = o["make-snapshot"] ? [] : readEvents(o.gcsim ?? process.env.GCSIM ?? "gcsim", trace);
+
+	/* A trace for another version is skipped before Pyodide loads. */
+	const other = events.find((ev) => ev.op === "setting" && ev.python !== undefined &&
+		!pythonMatches(ev.python));
+	if (other)
+		throw new OracleExit(77, skipMessage(trace, other));
 
 	const t0 = performance.now();
 	const { py, loadMs, fromSnapshot } = await loadInterpreter({ snapshot, log });
@@ -115,6 +127,7 @@ async function main(argv) {
 		checkSizes: !!o["check-sizes"],
 		dumpGens: !!o["dump-gens"],
 		label: o["python-label"],
+		xfail,
 		path: trace === "-" ? "<stdin>" : trace,
 		out: output.out,
 		flush: output.flush,

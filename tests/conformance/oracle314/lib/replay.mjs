@@ -29,6 +29,11 @@ export function pythonMatches(v) {
 	return /^3\.14\.[1-4]$/.test(v);
 }
 
+export function skipMessage(path, ev) {
+	return `${path}:${ev.line}: the trace is for python ${ev.python}, this ` +
+		`interpreter is ${PY_VERSION} (it answers for 3.14.1-3.14.4)`;
+}
+
 /*
  * The ID table (idtab.c): a binding is alive while obj is set; an object
  * record exists while a live binding names it and is found by address.
@@ -76,7 +81,8 @@ const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export class Replay {
 	/* opts: threshold (array or null), verbose, checkSizes, dumpGens,
-	 * label, path (for messages), out (a function taking text). */
+	 * label, path (for messages), xfail (a Set of source lines whose
+	 * expect lines must fail, or null), out (takes text), flush. */
 	constructor(it, opts) {
 		this.it = it;
 		this.m = it.m;
@@ -88,6 +94,7 @@ export class Replay {
 		this.nextKey = 1000000;
 		this.cmdlineThresholds = opts.threshold ? opts.threshold.length : 0;
 		this.expectFailures = 0;
+		this.failedLines = new Set();
 		this.collectedLastStep = 0;
 		this.oldSizes = null; /* cached lengths of old[0], old[1], permanent */
 		this.out = opts.out;
@@ -485,9 +492,30 @@ export class Replay {
 	/* ---- expect lines ---- */
 
 	expectFailed(ev, msg) {
+		const known = this.o.xfail && this.o.xfail.has(ev.line);
 		this.o.flush();
-		process.stderr.write(`${this.o.path}:${ev.line}: expect failed: ${msg}\n`);
+		process.stderr.write(`${this.o.path}:${ev.line}: expect failed` +
+			`${known ? " (known in 3.14.2)" : ""}: ${msg}\n`);
+		this.failedLines.add(ev.line);
 		this.expectFailures++;
+	}
+
+	/* The exit status for the expect lines: 1 if any failed, except
+	 * that with --xfail exactly the listed lines must fail. */
+	expectStatus() {
+		if (!this.o.xfail)
+			return this.expectFailures ? 1 : 0;
+		let bad = 0;
+		for (const line of [...this.failedLines].sort((a, b) => a - b))
+			if (!this.o.xfail.has(line))
+				bad++;
+		for (const line of [...this.o.xfail].sort((a, b) => a - b))
+			if (!this.failedLines.has(line)) {
+				process.stderr.write(`${this.o.path}:${line}: expected to fail (--xfail), ` +
+					"but held or is not an expect line\n");
+				bad++;
+			}
+		return bad ? 1 : 0;
 	}
 
 	notLive(id) {
@@ -596,9 +624,7 @@ export class Replay {
 	applySetting(ev) {
 		if (ev.python !== undefined) {
 			if (!pythonMatches(ev.python))
-				throw new OracleExit(77, `skip: ${this.o.path}:${ev.line}: the trace is for ` +
-					`python ${ev.python}, this interpreter is ${PY_VERSION} ` +
-					"(it answers for 3.14.1-3.14.4)");
+				throw new OracleExit(77, skipMessage(this.o.path, ev));
 		} else if (ev.threshold !== undefined) {
 			ev.threshold.slice(0, 3).forEach((t, i) => {
 				if (i >= this.cmdlineThresholds)
@@ -696,7 +722,7 @@ export class Replay {
 				this.replayStep(ev);
 		}
 		this.emitSummary();
-		return this.expectFailures ? 1 : 0;
+		return this.expectStatus();
 	}
 }
 
