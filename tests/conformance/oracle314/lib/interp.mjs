@@ -67,13 +67,14 @@ function skip(msg) {
 }
 
 /*
- * Load Pyodide.  With a snapshot path, the interpreter comes from that
- * memory snapshot, made on first use (from a fresh load, then reloaded
- * from it, so every run starts from the very same memory).  A snapshot
+ * Get ready to load Pyodide.  With a snapshot path, interpreters come from
+ * that memory snapshot, made on first use (from a fresh load; every run,
+ * the first included, then starts from the very same memory).  A snapshot
  * is reused only if its sidecar names this package and wasm file.
- * Returns {py, loadMs, fromSnapshot}.
+ * Returns {load, fromSnapshot}: load() gives a fresh interpreter (a new
+ * wasm instance) each time it is called.
  */
-export async function loadInterpreter({ snapshot, log }) {
+export async function prepareInterpreter({ snapshot, log }) {
 	let pkg;
 	try {
 		pkg = JSON.parse(fs.readFileSync(path.join(PKG_DIR, "package.json"), "utf8"));
@@ -91,11 +92,8 @@ export async function loadInterpreter({ snapshot, log }) {
 		stdout: (s) => process.stderr.write(s + "\n"),
 		stderr: (s) => process.stderr.write(s + "\n"),
 	};
-	const t0 = performance.now();
-	if (!snapshot) {
-		const py = await loadPyodide(options);
-		return { py, loadMs: performance.now() - t0, fromSnapshot: false };
-	}
+	if (!snapshot)
+		return { load: () => loadPyodide(options), fromSnapshot: false };
 	const wasm = fs.statSync(path.join(PKG_DIR, "pyodide.asm.wasm"));
 	const stamp = { pyodide: pkg.version, wasm_size: wasm.size, wasm_mtime: wasm.mtimeMs };
 	let data = null;
@@ -107,6 +105,7 @@ export async function loadInterpreter({ snapshot, log }) {
 		data = null;
 	}
 	if (data === null) {
+		const t0 = performance.now();
 		const fresh = await loadPyodide({ ...options, _makeSnapshot: true });
 		data = fresh.makeMemorySnapshot();
 		fs.mkdirSync(path.dirname(snapshot), { recursive: true });
@@ -120,9 +119,7 @@ export async function loadInterpreter({ snapshot, log }) {
 			log(`made snapshot ${snapshot} (${data.length} bytes) in ` +
 				`${Math.round(performance.now() - t0)} ms`);
 	}
-	const t1 = performance.now();
-	const py = await loadPyodide({ ...options, _loadSnapshot: data });
-	return { py, loadMs: performance.now() - t1, fromSnapshot: true };
+	return { load: () => loadPyodide({ ...options, _loadSnapshot: data }), fromSnapshot: true };
 }
 
 /*

@@ -82,7 +82,8 @@ const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 export class Replay {
 	/* opts: threshold (array or null), verbose, checkSizes, dumpGens,
 	 * label, path (for messages), xfail (a Set of source lines whose
-	 * expect lines must fail, or null), out (takes text), flush. */
+	 * expect lines must fail, or null), out (takes text), err (takes
+	 * a message line). */
 	constructor(it, opts) {
 		this.it = it;
 		this.m = it.m;
@@ -493,9 +494,8 @@ export class Replay {
 
 	expectFailed(ev, msg) {
 		const known = this.o.xfail && this.o.xfail.has(ev.line);
-		this.o.flush();
-		process.stderr.write(`${this.o.path}:${ev.line}: expect failed` +
-			`${known ? " (known in 3.14.2)" : ""}: ${msg}\n`);
+		this.o.err(`${this.o.path}:${ev.line}: expect failed` +
+			`${known ? " (known in 3.14.2)" : ""}: ${msg}`);
 		this.failedLines.add(ev.line);
 		this.expectFailures++;
 	}
@@ -511,8 +511,8 @@ export class Replay {
 				bad++;
 		for (const line of [...this.o.xfail].sort((a, b) => a - b))
 			if (!this.failedLines.has(line)) {
-				process.stderr.write(`${this.o.path}:${line}: expected to fail (--xfail), ` +
-					"but held or is not an expect line\n");
+				this.o.err(`${this.o.path}:${line}: expected to fail (--xfail), ` +
+					"but held or is not an expect line");
 				bad++;
 			}
 		return bad ? 1 : 0;
