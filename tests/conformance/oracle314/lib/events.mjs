@@ -74,6 +74,8 @@ export function readEvents(gcsimPath, trace) {
 		}
 		const events = fs.readFileSync(out, "utf8").split("\n")
 			.filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+		if (events.some((ev) => ev.op === "alloc" && EXACT_TYPES.has(ev.type)))
+			exactValues(gcsimPath, input, tmp, events);
 		if (text === undefined)
 			text = fs.readFileSync(input, "utf8");
 		const lines = sourceLines(formatOf(input, text), text, events);
@@ -82,6 +84,46 @@ export function readEvents(gcsimPath, trace) {
 	} finally {
 		fs.rmSync(tmp, { recursive: true, force: true });
 	}
+}
+
+/*
+ * Values, exactly.  gcsim's JSON writer loses two kinds of value: numbers
+ * go through cJSON, whose round-trip test is approximate (the float
+ * 9007199254740992.0 comes out as 9.00719925474099e+15), and strings are
+ * cut at an embedded NUL ("\x00nul" comes out as "").  Its text writer
+ * keeps both ("%.17g"; quoted strings with \" \\ \n \t \xHH escapes), so
+ * the values of float, str and bytes allocations are taken from a text
+ * conversion, one event per line in the same order: `alloc ID TYPE VALUE`.
+ */
+const EXACT_TYPES = new Set(["float", "str", "bytes"]);
+
+function exactValues(gcsimPath, input, tmp, events) {
+	const out = path.join(tmp, "events.trace");
+	const r = spawnSync(gcsimPath, ["convert", input, out], { encoding: "utf8" });
+	if (r.error || r.status !== 0)
+		throw new OracleExit(4, `gcsim convert to text failed: ${(r.stderr || "").trim()}`);
+	const lines = fs.readFileSync(out, "utf8").split("\n").filter((l) => l.trim() !== "");
+	if (lines.length !== events.length)
+		throw mismatch(`text conversion has ${lines.length} lines, ${events.length} events`);
+	events.forEach((ev, i) => {
+		if (ev.op !== "alloc" || !EXACT_TYPES.has(ev.type) || ev.value === undefined)
+			return;
+		const head = `alloc ${ev.id} ${ev.type} `;
+		if (!lines[i].startsWith(head))
+			throw mismatch(`text line ${i + 1} does not start with '${head}'`);
+		const v = lines[i].slice(head.length);
+		ev.value = ev.type === "float" ? v : unquote(v, i + 1);
+	});
+}
+
+/* A quoted string as gcsim's text writer writes it: for str, \xHH is a
+ * control character; for bytes (one char per byte), any byte. */
+function unquote(q, n) {
+	const m = /^"((?:[^"\\]|\\["\\nt]|\\x[0-9a-fA-F]{2})*)"$/.exec(q);
+	if (!m)
+		throw mismatch(`text line ${n}: cannot read the value ${q}`);
+	return m[1].replace(/\\(["\\nt]|x[0-9a-fA-F]{2})/g, (_, e) =>
+		e === "n" ? "\n" : e === "t" ? "\t" : e[0] === "x" ? String.fromCharCode(parseInt(e.slice(1), 16)) : e);
 }
 
 /* The words a text line may start with for each op ("unref ID" is read
