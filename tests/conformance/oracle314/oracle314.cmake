@@ -12,6 +12,8 @@
 #                                    with the known failures of xfail.txt;
 #                                    one process per directory, a fresh
 #                                    interpreter from the snapshot per trace
+#   conformance.oracle314.python-level  pylevel.py: the same 3.14.2 rules
+#                                    seen from Python code in Pyodide
 # Every test skips (77) where node, the npm package or gcsim is missing;
 # traces pinned to another version are skipped inside a run.  No compare.py
 # run yet: gcsim has no 3.14 profile (see README.md for how to add one).
@@ -27,10 +29,13 @@ if(GCSIM_NODE AND TARGET gcsim)
     --gcsim $<TARGET_FILE:gcsim> --snapshot "${_o314_snapshot}")
   set(_o314_setup "${GCSIM_NODE}" "${_o314_dir}/oracle314.mjs"
     --make-snapshot --snapshot "${_o314_snapshot}")
+  set(_o314_pylevel "${GCSIM_NODE}" "${_o314_dir}/pylevel.mjs"
+    --snapshot "${_o314_snapshot}")
   message(STATUS "conformance: oracle314 (CPython 3.14.2 in Pyodide) with ${GCSIM_NODE}")
 else()
   set(_o314_cmd sh -c "echo 'oracle314: skip: node or the gcsim target not found' >&2; exit 77" sh)
   set(_o314_setup ${_o314_cmd})
+  set(_o314_pylevel ${_o314_cmd})
   message(STATUS "conformance: no node or no gcsim target: oracle314 tests will skip")
 endif()
 
@@ -48,3 +53,7 @@ foreach(_d IN ITEMS "scenario|traces" "traces|tests/conformance/traces"
   set_tests_properties(conformance.oracle314.${_name} PROPERTIES
     FIXTURES_REQUIRED oracle314 SKIP_RETURN_CODE 77 LABELS conformance)
 endforeach()
+
+add_test(NAME conformance.oracle314.python-level COMMAND ${_o314_pylevel})
+set_tests_properties(conformance.oracle314.python-level PROPERTIES
+  FIXTURES_REQUIRED oracle314 SKIP_RETURN_CODE 77 LABELS conformance)
