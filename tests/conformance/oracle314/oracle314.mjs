@@ -259,7 +259,12 @@ let status;
 try {
 	status = await main(process.argv.slice(2));
 } catch (e) {
-	if (!(e instanceof OracleExit)) {
+	if (e instanceof RangeError && /call stack/.test(e.message)) {
+		/* Deep cascades recurse in wasm on the JavaScript stack. */
+		process.stderr.write("oracle314: error: the JavaScript stack overflowed: a structure " +
+			"nested more than about 5,000 deep (Pyodide's limit; keep traces below 3,000)\n");
+		status = 5;
+	} else if (!(e instanceof OracleExit)) {
 		process.stderr.write(`oracle314: internal error: ${e && e.stack ? e.stack : e}\n`);
 		status = 5;
 	} else {
