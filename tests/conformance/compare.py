@@ -2,6 +2,8 @@
 """Differential conformance: gcsim against the real CPython, step by step.
 
     compare.py --gcsim PATH --oracle PATH --python 3.12 [--threshold T] TRACE|DIR...
+    compare.py --gcsim PATH --oracle tests/conformance/oracle314/oracle314.mjs \
+               --python 3.14.2 TRACE|DIR...
 
 For each trace, runs `gcsim run --python V --format jsonl TRACE` and the
 oracle (tests/conformance/oracle.c, built against one interpreter) on it,
@@ -12,6 +14,14 @@ refcounts, and whether the expect lines passed under both.  Reports the
 first differing step of each trace and ends with "N passed, N failed"
 (", N skipped" when some were).  Exit status: 0 all passed, 1 a mismatch
 or a failed run, 2 usage.
+
+The oracle is a binary (oracle.c) or a Node script (a path ending in .mjs
+or .js, such as oracle314/oracle314.mjs, the CPython 3.14.2 oracle on
+Pyodide): a script runs under --node and is given `--gcsim PATH`, since it
+reads traces through `gcsim convert`.  --oracle-arg passes more options to
+the oracle (e.g. --oracle-arg=--snapshot=FILE).  Where both outputs carry
+the incremental collector's state (`inc`), the keys they share are
+compared too, so a divergence shows at its cause (work_to_do, phase, ...).
 
 A trace the oracle cannot judge (written for another version, or using
 `gc unfreeze`) exits 77 from the oracle and is counted as skipped.
@@ -96,6 +106,11 @@ def diff_step(g, o):
     for key in ("op",) + STATE_FIELDS:
         if g.get(key) != o.get(key):
             out.append((key, g.get(key), o.get(key)))
+    gi, oi = g.get("inc"), o.get("inc")
+    if isinstance(gi, dict) and isinstance(oi, dict):
+        for key in sorted(set(gi) & set(oi)):
+            if gi[key] != oi[key]:
+                out.append(("inc." + key, gi[key], oi[key]))
     gf, of = g.get("freed"), o.get("freed")
     if not isinstance(gf, list) or set(gf) != set(of or []):
         out.append(("freed", gf, of))
@@ -112,10 +127,18 @@ def fmt(v):
     return json.dumps(v, separators=(",", ":"))
 
 
+def oracle_command(args):
+    """The oracle's command line up to its options: a binary, or a Node
+    script that reads traces through gcsim."""
+    if args.oracle.endswith((".mjs", ".js")):
+        return [args.node, args.oracle, "--gcsim", args.gcsim] + args.oracle_arg
+    return [args.oracle] + args.oracle_arg
+
+
 def compare_trace(args, trace):
     """Returns ("pass"|"fail"|"skip", [report lines])."""
     extra = ["--threshold", args.threshold] if args.threshold else []
-    orc_cmd = [args.oracle] + extra + [trace]
+    orc_cmd = oracle_command(args) + extra + [trace]
     o_rc, o_out, o_err = run(orc_cmd, args.timeout)
     if o_rc == SKIP:
         why = o_err.strip().splitlines()
@@ -197,7 +220,13 @@ def main(argv=None):
         description="compare gcsim with a CPython oracle, step by step")
     ap.add_argument("--gcsim", required=True, help="the gcsim binary")
     ap.add_argument("--oracle", required=True,
-                    help="an oracle binary (tests/conformance/oracle.c)")
+                    help="an oracle binary (tests/conformance/oracle.c), or "
+                    "a Node script (.mjs/.js: oracle314/oracle314.mjs)")
+    ap.add_argument("--node", default="node",
+                    help="Node, for an oracle that is a script (default node)")
+    ap.add_argument("--oracle-arg", action="append", default=[],
+                    metavar="ARG", help="one more option for the oracle "
+                    "(repeatable), e.g. --oracle-arg=--snapshot=FILE")
     ap.add_argument("--python", required=True,
                     help="gcsim profile matching the oracle, e.g. 3.12")
     ap.add_argument("--threshold", metavar="T0[,T1[,T2]]",
