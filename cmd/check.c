@@ -24,7 +24,7 @@ const struct cli_option check_options[] = {
 	  "run every file under that version; a file\n"
 	  "written for another one is skipped" },
 	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]", "override the files' thresholds" },
-	{ "check", OPT_CHECK, NULL, "verify the heap's invariants after every step" },
+	CLI_OPTION_CHECK,
 	{ "stress", OPT_STRESS, NULL,
 	  "a full collection after every event; expect\n"
 	  "lines are then not checked (every collection\n"

@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,24 @@ int common_option(struct common_opts *o, int opt, const char *arg)
 	}
 }
 
+void format_float(char *buf, size_t sz, double f)
+{
+	if (isnan(f)) {
+		snprintf(buf, sz, "nan");
+		return;
+	}
+	if (isinf(f)) {
+		snprintf(buf, sz, f > 0 ? "inf" : "-inf");
+		return;
+	}
+	/* The fewest digits that read back as the same double (17 always do). */
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(buf, sz, "%.*g", digits, f);
+		if (strtod(buf, NULL) == f)
+			return;
+	}
+}
+
 /*
  * A str or bytes value as a quoted string for display, valid UTF-8 whatever
  * the value: control characters, and in bytes every byte above 0x7f, as
@@ -248,7 +267,8 @@ void format_event(char *buf, size_t sz, const struct sim_event *ev)
 				snprintf(val, sizeof(val), " %.60s", ev->value.digits);
 				break;
 			case SIM_T_FLOAT:
-				snprintf(val, sizeof(val), " %.17g", ev->value.f);
+				val[0] = ' ';
+				format_float(val + 1, sizeof(val) - 1, ev->value.f);
 				break;
 			case SIM_T_STR:
 			case SIM_T_BYTES:

@@ -73,6 +73,14 @@ struct cli_option {
 
 #define CLI_MAX_OPTIONS 24
 
+/* --check, the same for every command that replays (see sim_check_step). */
+#define CLI_OPTION_CHECK                                                 \
+	{ "check", OPT_CHECK, NULL,                                      \
+	  "verify the heap's invariants as it replays: all\n"              \
+	  "of them after every step while the heap is small\n"             \
+	  "(and under --stress), else as often as costs a\n"               \
+	  "few times the replay, and at the end" }
+
 struct cli_parser {
 	const char *cmd;   /* the subcommand, for messages */
 	struct option longopts[CLI_MAX_OPTIONS + 1];
@@ -173,5 +181,11 @@ void json_string(FILE *f, const char *s);
 
 /* Text of an event as a trace line, for display. */
 void format_event(char *buf, size_t sz, const struct sim_event *ev);
+
+/*
+ * A float as the trace language writes it: nan, inf, -inf, or the fewest
+ * significant digits that read back as the same double.
+ */
+void format_float(char *buf, size_t sz, double f);
 
 #endif

@@ -44,8 +44,7 @@ const struct cli_option compare_options[] = {
 	  "not given are the trace's, else the version's" },
 	{ "format", OPT_FORMAT, "text|csv|json", "output (default text)" },
 	{ "jobs", 'j', "N", "runs at once (default: the number of cores)" },
-	{ "check", OPT_CHECK, NULL,
-	  "verify the heap's invariants after every step" },
+	CLI_OPTION_CHECK,
 	{ "stress", OPT_STRESS, NULL,
 	  "a full collection after every event, in every\n"
 	  "run (a stress test: the figures show it)" },

@@ -64,13 +64,12 @@ static void write_text(FILE *f, const struct sim_event *ev)
 			switch (ev->type) {
 			case SIM_T_INT: fprintf(f, " %s", ev->value.digits); break;
 			case SIM_T_FLOAT:
-				if (isnan(ev->value.f))
-					fputs(" nan", f);
-				else if (isinf(ev->value.f))
-					fputs(ev->value.f > 0 ? " inf" : " -inf", f);
-				else
-					fprintf(f, " %.17g", ev->value.f);
+			{
+				char num[40];
+				format_float(num, sizeof(num), ev->value.f);
+				fprintf(f, " %s", num);
 				break;
+			}
 			case SIM_T_STR:
 			case SIM_T_BYTES:
 				fputc(' ', f);
@@ -141,12 +140,36 @@ static void write_text(FILE *f, const struct sim_event *ev)
 	fputc('\n', f);
 }
 
+/*
+ * Numbers are written as raw text: cJSON prints a double with 15 digits
+ * when that reads back "close enough", and an integer above INT_MAX the
+ * same way, which loses the last digits (9007199254740991 would come back
+ * as 9007199254740990).
+ */
+static cJSON *json_int(long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return cJSON_CreateRaw(buf);
+}
+
+static cJSON *json_float(double f)
+{
+	char buf[40];
+
+	format_float(buf, sizeof(buf), f);
+	if (!strpbrk(buf, ".eE")) /* still a float when read back */
+		strcat(buf, ".0");
+	return cJSON_CreateRaw(buf);
+}
+
 static cJSON *json_nums(const long *v, int n)
 {
 	cJSON *a = cJSON_CreateArray();
 
 	for (int i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateNumber((double)v[i]));
+		cJSON_AddItemToArray(a, json_int(v[i]));
 	return a;
 }
 
@@ -203,7 +226,7 @@ static cJSON *json_event(const struct sim_event *ev)
 		case SIM_T_INT:
 			if (ev->value.fits && ev->value.i > -9007199254740992LL &&
 			    ev->value.i < 9007199254740992LL)
-				cJSON_AddNumberToObject(o, "value", (double)ev->value.i);
+				cJSON_AddItemToObject(o, "value", json_int(ev->value.i));
 			else
 				cJSON_AddStringToObject(o, "value", ev->value.digits);
 			break;
@@ -213,7 +236,7 @@ static cJSON *json_event(const struct sim_event *ev)
 			else if (isinf(ev->value.f))
 				cJSON_AddStringToObject(o, "value", ev->value.f > 0 ? "inf" : "-inf");
 			else
-				cJSON_AddNumberToObject(o, "value", ev->value.f);
+				cJSON_AddItemToObject(o, "value", json_float(ev->value.f));
 			break;
 		case SIM_T_STR:
 		case SIM_T_BYTES:
@@ -225,7 +248,7 @@ static cJSON *json_event(const struct sim_event *ev)
 			cJSON_AddBoolToObject(o, "value", ev->value.i != 0);
 			break;
 		case SIM_T_TUPLE:
-			cJSON_AddNumberToObject(o, "value", (double)ev->value.i);
+			cJSON_AddItemToObject(o, "value", json_int(ev->value.i));
 			break;
 		default:
 			break;
@@ -244,7 +267,7 @@ static cJSON *json_event(const struct sim_event *ev)
 		cJSON_AddStringToObject(o, "id", ev->id);
 		break;
 	case SIM_OP_COLLECT:
-		cJSON_AddNumberToObject(o, "gen", ev->gen);
+		cJSON_AddItemToObject(o, "gen", json_int(ev->gen));
 		break;
 	case SIM_OP_GC:
 		cJSON_AddStringToObject(o, "action", sim_gc_action_name(ev->action));
@@ -257,7 +280,7 @@ static cJSON *json_event(const struct sim_event *ev)
 		case SIM_EXPECT_REFCNT:
 		case SIM_EXPECT_GEN:
 			cJSON_AddStringToObject(o, "id", ev->id);
-			cJSON_AddNumberToObject(o, "value", (double)ev->nums[0]);
+			cJSON_AddItemToObject(o, "value", json_int(ev->nums[0]));
 			break;
 		case SIM_EXPECT_SAME: {
 			const char *ids[2] = { ev->id, ev->id2 };
@@ -269,7 +292,7 @@ static cJSON *json_event(const struct sim_event *ev)
 			cJSON_AddItemToObject(o, "values", json_nums(ev->nums, 3));
 			break;
 		case SIM_EXPECT_COLLECTED:
-			cJSON_AddNumberToObject(o, "value", (double)ev->nums[0]);
+			cJSON_AddItemToObject(o, "value", json_int(ev->nums[0]));
 			break;
 		case SIM_EXPECT_FREELIST: {
 			char t[16];
@@ -278,7 +301,7 @@ static cJSON *json_event(const struct sim_event *ev)
 			else
 				snprintf(t, sizeof(t), "%s", sim_type_name((enum sim_type)ev->fl_type));
 			cJSON_AddStringToObject(o, "type", t);
-			cJSON_AddNumberToObject(o, "value", (double)ev->nums[0]);
+			cJSON_AddItemToObject(o, "value", json_int(ev->nums[0]));
 			break;
 		}
 		default:

@@ -32,7 +32,7 @@ const struct cli_option run_options[] = {
 	  "output format (default text; jsonl: one object\n"
 	  "per step, then a summary, keys in the README)" },
 	{ "quiet", 'q', NULL, "print the summary only" },
-	{ "check", OPT_CHECK, NULL, "verify the heap's invariants after every step" },
+	CLI_OPTION_CHECK,
 	{ "stress", OPT_STRESS, NULL,
 	  "run a full collection after every event\n"
 	  "(expect lines are then not checked)" },

@@ -51,7 +51,8 @@ same() { # name, file, file
 nfiles() { find "$1" -mindepth 1 | wc -l; }
 
 # A trace whose values matter to the replay: "a\0b" is not the cached "a",
-# and a set tells the values apart by content.
+# and a set tells the values apart by content; numbers that need every
+# digit (JSON writers that print 15 significant digits lose them).
 cat >"$tmp/values.trace" <<'EOF'
 alloc s set
 alloc x str "a\x00b"
@@ -61,6 +62,12 @@ alloc e str "é€😀\x01\x7f\t\n\"\\"
 alloc b bytes "\x00\xff\x80z\x00"
 alloc c bytes "\x00"
 alloc d bytes "a\x00"
+alloc i int 9007199254740991
+alloc j int -3000000000
+alloc k int -123456789012345678901234567890
+alloc f float 9007199254740992.0
+alloc g float 0.30000000000000004
+alloc h float 1e300
 ref s x
 ref s y
 ref s z
