@@ -303,6 +303,29 @@ static void an_id_freed_long_ago_is_forgotten_to_bound_memory(void **state)
 	th_close(t);
 }
 
+/* The ring of dead names starts small and grows: the bound is exact all the same. */
+static void a_dead_id_is_remembered_for_exactly_65536_deaths(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+	char id[32];
+
+	t->check_each = 0;
+	TH_OK(t, "alloc old list\n"
+		 "del old\n");
+	for (int i = 0; i < 65535; i++) {
+		snprintf(id, sizeof(id), "x%d", i);
+		if (th_alloc(t, id, SIM_T_LIST) || th_del(t, id))
+			fail();
+	}
+	TH_ERR(t, "ref old\n", 1, 5,
+	       "id 'old' is dead: its object was freed at step 2 (line 2)");
+	if (th_alloc(t, "last", SIM_T_LIST) || th_del(t, "last"))
+		fail();
+	TH_ERR(t, "ref old\n", 1, 5, "unknown id 'old'");
+	th_close(t);
+}
+
 /* `x = 7; del x; x = 8`: an ID that let go of a cached int is free again. */
 static void an_id_let_go_of_a_cached_int_can_be_bound_again(void **state)
 {
@@ -357,6 +380,7 @@ int main(void)
 		TH_TEST(names_freed_in_one_big_step_stay_readable),
 		TH_TEST(each_name_lists_the_live_names_only),
 		TH_TEST(an_id_freed_long_ago_is_forgotten_to_bound_memory),
+		TH_TEST(a_dead_id_is_remembered_for_exactly_65536_deaths),
 		TH_TEST(an_id_let_go_of_a_cached_int_can_be_bound_again),
 		TH_TEST(fresh_ids_for_cached_objects_keep_the_name_table_bounded),
 	};
