@@ -2006,7 +2006,8 @@ static int jc_string(struct jcheck *c)
 			jc_copy(c, 1);
 			continue;
 		}
-		if (c->i + 1 < c->len && memchr("\"\\/bfnrt", c->u[c->i + 1], 8)) {
+		if (c->i + 1 < c->len &&
+		    memchr("\"\\/bfnrt", c->u[c->i + 1], 8)) {
 			jc_copy(c, 2);
 			continue;
 		}
@@ -2063,6 +2064,11 @@ static void jc_keep_number(struct jcheck *c, size_t i0)
 	r->jnum_len += n;
 	r->jnum[r->jnum_len++] = '\0';
 	c->u[c->w++] = '0';
+}
+
+static int is_alpha(int ch)
+{
+	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
 }
 
 static int is_num_char(int ch)
@@ -2136,14 +2142,15 @@ static int jc_literal(struct jcheck *c)
 	size_t n = 0, k;
 	struct shown b;
 
-	while (c->i + n < c->len &&
-	       ((c->u[c->i + n] | 0x20) >= 'a' && (c->u[c->i + n] | 0x20) <= 'z'))
+	while (c->i + n < c->len && is_alpha(c->u[c->i + n]))
 		n++;
-	for (k = 0; k < 3; k++)
-		if (strlen(words[k]) == n && memcmp(c->u + c->i, words[k], n) == 0) {
+	for (k = 0; k < 3; k++) {
+		if (strlen(words[k]) == n &&
+		    memcmp(c->u + c->i, words[k], n) == 0) {
 			jc_copy(c, n);
 			return SIM_OK;
 		}
+	}
 	return jc_fail(c, "invalid literal '%s' (true, false or null)",
 		       show(&b, (char *)c->u + c->i, n));
 }
@@ -2154,8 +2161,7 @@ static int jc_value(struct jcheck *c);
 static int jc_starts_value(int ch)
 {
 	return ch == '{' || ch == '[' || ch == '"' || ch == '-' || ch == '+' ||
-	       ch == '.' || is_digit((unsigned char)ch) ||
-	       ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+	       ch == '.' || is_digit((unsigned char)ch) || is_alpha(ch);
 }
 
 /* An object or an array: what follows '{' or '['. */
@@ -2191,7 +2197,8 @@ static int jc_container(struct jcheck *c)
 		if (jc_peek(c) == close)
 			break;
 		if (jc_peek(c) != ',')
-			return jc_expected(c, obj ? "',' or '}'" : "',' or ']'");
+			return jc_expected(c, obj ? "',' or '}'" :
+					   "',' or ']'");
 		jc_copy(c, 1);
 	}
 	jc_copy(c, 1);
@@ -2209,7 +2216,7 @@ static int jc_value(struct jcheck *c)
 		return jc_string(c);
 	if (!jc_starts_value(ch))
 		return jc_expected(c, "a value");
-	if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')
+	if (is_alpha(ch))
 		return jc_literal(c);
 	return jc_number(c);
 }

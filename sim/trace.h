@@ -8,8 +8,9 @@
  * job.  It streams: memory does not grow with the length of the input.
  *
  * Ownership: sim_reader_open() and sim_reader_open_mem() return a reader
- * the caller releases with sim_reader_free().  Every pointer inside a struct sim_event is borrowed
- * from the reader and stays valid until the next sim_reader_next() call.
+ * the caller releases with sim_reader_free().  Every pointer inside a
+ * struct sim_event is borrowed from the reader and stays valid until the
+ * next sim_reader_next() call.
  */
 #ifndef GCSIM_TRACE_H
 #define GCSIM_TRACE_H
