@@ -20,7 +20,8 @@ done
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
 exec "$build/tests/fuzz_replay" -max_total_time="$secs" -timeout=30 \
-	-max_len=8192 -artifact_prefix="$build/fuzz-artifacts/" \
+	-max_len=8192 -dict="$src/tests/fuzz/trace.dict" \
+	-artifact_prefix="$build/fuzz-artifacts/" \
 	-print_final_stats=1 "$@" \
 	"$build/fuzz-corpus" "$seeds" "$src/traces" \
 	"$src/tests/conformance/traces" "$src/tests/fuzz/regressions"
