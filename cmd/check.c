@@ -143,7 +143,7 @@ int cmd_check(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct check_ctx c = { 0 };
 		struct replay_result res;
-		char err[1200] = "";
+		char err[SIM_DIAG_FILE_MAX + 1200] = "";
 		const char *status;
 
 		replay_file(argv[i], &o, 1, &h, &c, &res);

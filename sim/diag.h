@@ -14,8 +14,14 @@ enum sim_status {
 	SIM_EIO,    /* the input could not be read */
 };
 
+/*
+ * A path as long as the system lets one open fits whole; a longer one (only
+ * ever in a "cannot open: file name too long") keeps its two ends.
+ */
+#define SIM_DIAG_FILE_MAX 4096
+
 struct sim_diag {
-	char file[512];      /* path as given, or "<stdin>" */
+	char file[SIM_DIAG_FILE_MAX]; /* path as given, or "<stdin>" */
 	unsigned long line;  /* 1-based; 0 when there is no position */
 	unsigned long col;   /* 1-based; 0 when unknown */
 	char msg[512];       /* lowercase, the problem first, no full stop */

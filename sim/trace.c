@@ -14,8 +14,10 @@
  *   {"op":"alloc","id":ID,"type":T}          T: none list dict set object
  *                                            tuple
  *   {"op":"alloc","id":ID,"type":T,"value":V}
- *       int:   integral number of magnitude below 2^53, or a string of
- *              decimal digits with an optional sign ("-1234567890123456789")
+ *       int:   a number in digits, of any length; an integral number
+ *              with a fraction or exponent (2.0, 1e2) below 2^53 in
+ *              magnitude; or a string of decimal digits with an optional
+ *              sign ("-1234567890123456789")
  *       float: number, or string ("inf", "-inf", "nan", "1e-3")
  *       str:   string
  *       bytes: string of U+0000..U+00FF, one byte per character
@@ -45,10 +47,17 @@
  *
  * Every number but a float value must be integral; ranges are those of the
  * text form.  Text and JSON giving the same events give equal sim_events.
+ *
+ * The JSON is RFC 8259's, checked byte by byte (json_check): no control
+ * characters but blanks between tokens, no 01, 1., .5, +1 or 1e, strings
+ * of well-formed UTF-8 with no raw control characters and no unpaired
+ * surrogate escapes.  Containers nest at most JSON_DEPTH_MAX deep.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +73,10 @@
 #define BUF_INIT (256UL << 10)  /* first buffer size: one read */
 #define MAX_TOKENS 8            /* stored per line; more are only counted */
 #define JSON_EXACT 9007199254740992.0 /* 2^53: JSON numbers are exact below */
+#define JSON_DEPTH_MAX 100      /* containers in containers, the event's own
+				   included; cJSON's limit is 1000 */
 
-/* Stands for a \u0000 escape inside cJSON strings; see json_prepare. */
+/* Stands for a \u0000 escape inside cJSON strings; see json_check. */
 #define NUL_MARK 0xFF
 
 enum json_state { JS_START, JS_FIRST, JS_ELEM, JS_NEXT, JS_END };
@@ -74,8 +85,6 @@ enum json_state { JS_START, JS_FIRST, JS_ELEM, JS_NEXT, JS_END };
 enum {
 	C_PLAIN = 1,    /* ASCII that goes on a word: not space, '#', '"' */
 	C_ID = 2,       /* may appear in an ID */
-	C_JPLAIN = 4,   /* JSON text json_prepare passes over: ASCII, not
-			   a control character, '"' or '\\' */
 };
 
 /*
@@ -84,7 +93,7 @@ enum {
  * last call stay in buf[0..pos) until the next call compacts the buffer.
  */
 struct sim_reader {
-	int fd;
+	int fd;                 /* -1: the input is all in buf already */
 	int owns_fd;
 	enum sim_format fmt;
 	char *path;             /* for diagnostics: as given, or "<stdin>" */
@@ -102,6 +111,11 @@ struct sim_reader {
 	unsigned long jline, jcol; /* position of buf[pos] in a JSON array */
 	cJSON *root;            /* the current JSON event, which ev borrows */
 	char numbuf[40];        /* digits of an int given as a JSON number */
+	char *jnum;             /* the current JSON event's numbers as written,
+				   each NUL-terminated, in document order */
+	size_t jnum_len, jnum_cap;
+	size_t *jnum_at;        /* where each number starts in jnum */
+	size_t njnum, jnum_atcap;
 	unsigned char cls[256]; /* C_PLAIN | C_ID for each byte */
 };
 
@@ -271,7 +285,8 @@ struct shown {
 	char s[96];
 };
 
-static const char *show(struct shown *b, const char *s, size_t len)
+static const char *show_as(struct shown *b, const char *s, size_t len,
+			   int json)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, w = 0;
@@ -283,7 +298,12 @@ static const char *show(struct shown *b, const char *s, size_t len)
 			memcpy(b->s + w, "...", 4);
 			return b->s;
 		}
-		if (k == 0 || u[i] < 0x20 || u[i] == 0x7F) {
+		if (json && u[i] == NUL_MARK) {
+			/* as the user wrote it, not as cJSON had to see it */
+			memcpy(b->s + w, "\\u0000", 6);
+			w += 6;
+			i++;
+		} else if (k == 0 || u[i] < 0x20 || u[i] == 0x7F) {
 			w += (size_t)snprintf(b->s + w, 5, "\\x%02x", u[i]);
 			i++;
 		} else {
@@ -294,6 +314,19 @@ static const char *show(struct shown *b, const char *s, size_t len)
 	}
 	b->s[w] = '\0';
 	return b->s;
+}
+
+static const char *show(struct shown *b, const char *s, size_t len)
+{
+	return show_as(b, s, len, 0);
+}
+
+/* show() for a string from the input, which in JSON may hold NUL_MARK. */
+static const char *rshow(const struct sim_reader *r, struct shown *b,
+			 const char *s, size_t len)
+{
+	return show_as(b, s, len, r->fmt == SIM_FMT_JSON ||
+		       r->fmt == SIM_FMT_JSONL);
 }
 
 /* The character at s (n bytes left), for "got 'x'" messages. */
@@ -353,9 +386,12 @@ static int fill(struct sim_reader *r, struct sim_diag *d)
 		r->cap *= 2;
 		r->buf = xrealloc(r->buf, r->cap);
 	}
-	do
-		n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
-	while (n < 0 && errno == EINTR);
+	if (r->fd < 0)
+		n = 0;
+	else
+		do
+			n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
+		while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return io_error(r, d, "read error", errno);
 	if (n == 0)
@@ -383,7 +419,7 @@ static int check_id(struct sim_reader *r, struct sim_diag *d,
 		if (!(r->cls[(unsigned char)s[i]] & C_ID))
 			return fail(r, d, line, col,
 				    "invalid id '%s' (letters, digits and _ . : - only)",
-				    show(&b, s, len));
+				    rshow(r, &b, s, len));
 	return SIM_OK;
 }
 
@@ -430,10 +466,10 @@ static int get_num(struct sim_reader *r, struct sim_diag *d,
 
 	if (rc == -1)
 		return fail(r, d, line, col, "invalid %s '%s'", what,
-			    show(&b, s, len));
+			    rshow(r, &b, s, len));
 	if (rc == -2 || *out < min || *out > max)
 		return fail(r, d, line, col, "%s %s out of range %lld..%lld",
-			    what, show(&b, s, len), min, max);
+			    what, rshow(r, &b, s, len), min, max);
 	return SIM_OK;
 }
 
@@ -558,7 +594,7 @@ static int parse_fl_type(struct sim_reader *r, struct sim_diag *d,
 	} else {
 		return fail(r, d, line, col,
 			    "invalid free list type '%s' (list, dict, float or tuple:K)",
-			    show(&b, s, len));
+			    rshow(r, &b, s, len));
 	}
 	return SIM_OK;
 }
@@ -570,12 +606,16 @@ static int check_version(struct sim_reader *r, struct sim_diag *d,
 	struct shown b;
 	size_t i;
 
-	for (i = 0; i < len && i <= SIM_ID_MAX; i++)
+	if (len > SIM_VERSION_MAX)
+		return fail(r, d, line, col,
+			    "python version too long (%zu bytes, at most %d)",
+			    len, SIM_VERSION_MAX);
+	for (i = 0; i < len; i++)
 		if (!is_id_char((unsigned char)s[i]))
 			break;
 	if (len == 0 || i != len)
 		return fail(r, d, line, col, "invalid python version '%s'",
-			    show(&b, s, len));
+			    rshow(r, &b, s, len));
 	return SIM_OK;
 }
 
@@ -1278,6 +1318,12 @@ static int jfail(struct jev *j, const char *fmt, ...)
 	return fail(j->r, j->d, j->ev->line, j->ev->col, "%s", msg);
 }
 
+/* show() for a string cJSON gave, which may hold NUL_MARK. */
+static const char *jshow(struct shown *b, const char *s)
+{
+	return show_as(b, s, strlen(s), 1);
+}
+
 /* Every key must be one of allowed (NULL-terminated), and only once. */
 static int jkeys(struct jev *j, const char *const *allowed)
 {
@@ -1293,11 +1339,11 @@ static int jkeys(struct jev *j, const char *const *allowed)
 				break;
 		if (!allowed[k])
 			return jfail(j, "unknown key '%s' in %s",
-				     show(&b, key, strlen(key)), jwhat(j));
+				     jshow(&b, key), jwhat(j));
 		for (prev = j->obj->child; prev != it; prev = prev->next)
 			if (prev->string && strcmp(prev->string, key) == 0)
 				return jfail(j, "duplicate key '%s' in %s",
-					     key, jwhat(j));
+					     jshow(&b, key), jwhat(j));
 	}
 	return SIM_OK;
 }
@@ -1341,9 +1387,40 @@ static int jid(struct jev *j, const char *key, const char **out)
 }
 
 /*
- * A JSON number as the text form would spell it, so that both forms go
- * through the same checks and messages.
+ * The text of the number item it, as the input wrote it: json_check kept
+ * the numbers of the event in document order, the order in which a walk of
+ * the tree, children before siblings, meets them.
  */
+static int jnum_find(const cJSON *node, const cJSON *it, size_t *k)
+{
+	for (; node; node = node->next) {
+		if (node == it)
+			return 1;
+		if (cJSON_IsNumber(node))
+			(*k)++;
+		if (node->child && jnum_find(node->child, it, k))
+			return 1;
+	}
+	return 0;
+}
+
+static char *jnum_text(struct jev *j, const cJSON *it)
+{
+	size_t k = 0;
+	int found = jnum_find(j->obj->child, it, &k);
+
+	assert(found && k < j->r->njnum);
+	(void)found;
+	return j->r->jnum + j->r->jnum_at[k];
+}
+
+/* Whether a JSON number is written as an integer: no fraction, no exponent. */
+static int is_int_text(const char *s)
+{
+	return strpbrk(s, ".eE") == NULL;
+}
+
+/* A JSON number in the text form's spelling, for an integral double. */
 static const char *num_token(double v, char *buf, size_t size)
 {
 	if (v > -9.2e18 && v < 9.2e18 && (double)(long long)v == v)
@@ -1353,18 +1430,35 @@ static const char *num_token(double v, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * An integral number in min..max.  Written with a fraction or an exponent
+ * (2.0, 1e2), it is taken for its value; messages quote it as written.
+ */
 static int jnum_of(struct jev *j, const cJSON *it, const char *key,
 		   long long min, long long max, const char *what,
 		   long long *out)
 {
-	char buf[40];
+	struct shown b;
+	const char *s;
+	double v;
 
 	if (!cJSON_IsNumber(it))
 		return jfail(j, "key '%s' must be a number in %s", key,
 			     jwhat(j));
-	num_token(it->valuedouble, buf, sizeof(buf));
-	return get_num(j->r, j->d, j->ev->line, j->ev->col, buf, strlen(buf),
-		       min, max, what, out);
+	s = jnum_text(j, it);
+	if (is_int_text(s))
+		return get_num(j->r, j->d, j->ev->line, j->ev->col, s,
+			       strlen(s), min, max, what, out);
+	v = strtod(s, NULL);
+	if (v - v == 0 && v != floor(v))
+		return jfail(j, "invalid %s '%s'", what,
+			     show(&b, s, strlen(s)));
+	if (!(v >= (double)min && v <= (double)max && v > -9.2e18 &&
+	      v < 9.2e18))
+		return jfail(j, "%s %s out of range %lld..%lld", what,
+			     show(&b, s, strlen(s)), min, max);
+	*out = (long long)v;
+	return SIM_OK;
 }
 
 static int jnums(struct jev *j, const char *key, int minn, int maxn,
@@ -1397,7 +1491,7 @@ static int jnums(struct jev *j, const char *key, int minn, int maxn,
 	return SIM_OK;
 }
 
-/* cJSON strings end at NUL: turn the marks json_prepare left back to NUL. */
+/* cJSON strings end at NUL: turn the marks json_check left back to NUL. */
 static size_t json_unmark(char *s)
 {
 	size_t i, len = strlen(s);
@@ -1482,17 +1576,22 @@ static int json_value(struct jev *j)
 		return SIM_OK;
 	case SIM_T_INT:
 		if (cJSON_IsNumber(it)) {
-			double v = it->valuedouble;
+			char *s = jnum_text(j, it);
+			double v;
 
-			num_token(v, buf, sizeof(buf));
-			if (!(v > -JSON_EXACT && v < JSON_EXACT) ||
-			    (double)(long long)v != v) {
-				if (v == v && v - v == 0 && (v >= JSON_EXACT ||
-							     v <= -JSON_EXACT))
-					return jfail(j, "int value %s is not exact as a JSON number (give it as a string)",
-						     buf);
-				return jfail(j, "invalid int value '%s'", buf);
+			/* digits are exact, however many */
+			if (is_int_text(s)) {
+				canon_int(s, strlen(s), val);
+				return SIM_OK;
 			}
+			v = strtod(s, NULL);
+			if (v - v == 0 && v != floor(v))
+				return jfail(j, "invalid int value '%s'",
+					     show(&b, s, strlen(s)));
+			if (!(v > -JSON_EXACT && v < JSON_EXACT))
+				return jfail(j, "int value %s is not exact as a JSON number (give it as a string or in digits)",
+					     show(&b, s, strlen(s)));
+			num_token(v, buf, sizeof(buf));
 			memcpy(j->r->numbuf, buf, sizeof(buf));
 			canon_int(j->r->numbuf, strlen(j->r->numbuf), val);
 			return SIM_OK;
@@ -1502,12 +1601,17 @@ static int json_value(struct jev *j)
 				     jwhat(j));
 		if (canon_int(it->valuestring, strlen(it->valuestring), val))
 			return jfail(j, "invalid int value '%s'",
-				     show(&b, it->valuestring,
-					  strlen(it->valuestring)));
+				     jshow(&b, it->valuestring));
 		return SIM_OK;
 	case SIM_T_FLOAT:
 		if (cJSON_IsNumber(it)) {
-			val->f = it->valuedouble;
+			const char *s = jnum_text(j, it);
+			int bad;
+
+			/* JSON's number syntax is a subset of the text form's */
+			bad = parse_float(s, strlen(s), &val->f);
+			assert(!bad);
+			(void)bad;
 			return SIM_OK;
 		}
 		if (!cJSON_IsString(it))
@@ -1516,8 +1620,7 @@ static int json_value(struct jev *j)
 		if (parse_float(it->valuestring, strlen(it->valuestring),
 				&val->f))
 			return jfail(j, "invalid float value '%s'",
-				     show(&b, it->valuestring,
-					  strlen(it->valuestring)));
+				     jshow(&b, it->valuestring));
 		return SIM_OK;
 	case SIM_T_STR:
 		if (!cJSON_IsString(it))
@@ -1555,7 +1658,7 @@ static int json_alloc(struct jev *j)
 		return rc;
 	type = lookup(type_names, SIM_T_COUNT_, s, strlen(s));
 	if (type < 0)
-		return jfail(j, "unknown type '%s'", show(&b, s, strlen(s)));
+		return jfail(j, "unknown type '%s'", jshow(&b, s));
 	j->ev->type = (enum sim_type)type;
 	return json_value(j);
 }
@@ -1601,7 +1704,7 @@ static int json_gc(struct jev *j)
 	a = lookup(gc_names, NELEM(gc_names), s, strlen(s));
 	if (a < 0)
 		return jfail(j, "unknown gc action '%s'",
-			     show(&b, s, strlen(s)));
+			     jshow(&b, s));
 	j->ev->action = (enum sim_gc_action)a;
 	j->sub = gc_names[a];
 	if (a != SIM_GC_THRESHOLD)
@@ -1629,7 +1732,7 @@ static int json_expect(struct jev *j)
 	kind = lookup(expect_names, NELEM(expect_names), s, strlen(s));
 	if (kind < 0)
 		return jfail(j, "unknown expect kind '%s'",
-			     show(&b, s, strlen(s)));
+			     jshow(&b, s));
 	ev->expect = (enum sim_expect_kind)kind;
 	f = &expect_forms[kind];
 	j->sub = expect_names[kind];
@@ -1731,7 +1834,7 @@ static int json_dispatch(struct jev *j)
 		return rc;
 	op = lookup(op_names, NELEM(op_names), s, strlen(s));
 	if (op < 0)
-		return jfail(j, "unknown op '%s'", show(&b, s, strlen(s)));
+		return jfail(j, "unknown op '%s'", jshow(&b, s));
 	j->ev->op = (enum sim_op)op;
 	j->op = op_names[op];
 	switch (op) {
@@ -1767,76 +1870,387 @@ static int json_dispatch(struct jev *j)
 }
 
 /*
- * Check one JSON element for well-formed UTF-8 and for raw control
- * characters in strings (cJSON checks neither), and replace each \u0000
- * escape by NUL_MARK, a byte well-formed UTF-8 never holds, so that the
- * character survives cJSON's NUL-terminated strings.  *line and *col move
- * from the element's start to its end.
+ * The JSON syntax, as RFC 8259 gives it, checked on one element before
+ * cJSON sees it: cJSON takes any control character as a blank, numbers
+ * such as 01, 1. or -, and strings with raw control characters or invalid
+ * UTF-8, and it cannot say where a mistake is.  The checker walks the
+ * element once, reports the first offending byte, and rewrites the element
+ * in place for cJSON (it only ever shrinks, so the write position w never
+ * passes the read position i):
+ *
+ *   blanks between tokens go;
+ *   a \u0000 escape becomes NUL_MARK, a byte well-formed UTF-8 never holds,
+ *   so that the character survives cJSON's NUL-terminated strings;
+ *   each number becomes 0, its text kept in r->jnum: cJSON would copy a
+ *   number into a 64-byte buffer and round it to a double, and the reader
+ *   wants the number as written (every digit of an int, the text in a
+ *   message).
  */
-static int json_prepare(struct sim_reader *r, struct sim_diag *d, char *s,
-			size_t *n, unsigned long *line, unsigned long *col)
+struct jcheck {
+	struct sim_reader *r;
+	struct sim_diag *d;
+	unsigned char *u;
+	size_t i, w, len;
+	unsigned long line, col; /* of u[i] */
+	int depth;               /* containers open */
+};
+
+static int jc_fail(struct jcheck *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int jc_fail(struct jcheck *c, const char *fmt, ...)
 {
-	unsigned char *u = (unsigned char *)s;
-	size_t i = 0, w = 0, len = *n;
-	int in_str = 0;
+	char msg[300];
+	va_list ap;
 
-	for (;;) {
-		size_t i0 = i;
-		unsigned char c;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fail(c->r, c->d, c->line, c->col, "%s", msg);
+}
 
-		while (i < len && (r->cls[u[i]] & C_JPLAIN))
-			i++;
-		if (w != i0)
-			memmove(u + w, u + i0, i - i0);
-		w += i - i0;
-		*col += i - i0;
-		if (i >= len)
+/* "expected WHAT, got 'x'" at the current byte. */
+static int jc_expected(struct jcheck *c, const char *what)
+{
+	struct shown b;
+
+	if (c->i >= c->len)
+		return jc_fail(c, "expected %s, got the end of the event", what);
+	return jc_fail(c, "expected %s, got '%s'", what,
+		       show_char(&b, (char *)c->u + c->i, c->len - c->i));
+}
+
+/* Copy n ASCII bytes through, one column each. */
+static void jc_copy(struct jcheck *c, size_t n)
+{
+	memmove(c->u + c->w, c->u + c->i, n);
+	c->w += n;
+	c->i += n;
+	c->col += n;
+}
+
+static int jc_peek(const struct jcheck *c)
+{
+	return c->i < c->len ? c->u[c->i] : -1;
+}
+
+static int jc_blanks(struct jcheck *c)
+{
+	while (c->i < c->len) {
+		unsigned char b = c->u[c->i];
+
+		if (b == '\n') {
+			c->line++;
+			c->col = 1;
+		} else if (b == ' ' || b == '\t' || b == '\r') {
+			c->col++;
+		} else if (b < 0x20) {
+			return jc_fail(c, "invalid control character 0x%02x",
+				       b);
+		} else {
 			break;
-		c = u[i];
-		if (c >= 0x80) {
-			size_t k = utf8_seq(u + i, len - i);
+		}
+		c->i++;
+	}
+	return SIM_OK;
+}
+
+/* The 4 hex digits after "\u" at u[i], or -1. */
+static long jc_hex4(const struct jcheck *c, size_t i)
+{
+	long v = 0;
+	size_t k;
+
+	if (c->len - i < 6 || c->u[i] != '\\' || c->u[i + 1] != 'u')
+		return -1;
+	for (k = 2; k < 6; k++) {
+		int h = hex_val(c->u[i + k]);
+
+		if (h < 0)
+			return -1;
+		v = v << 4 | h;
+	}
+	return v;
+}
+
+static int jc_string(struct jcheck *c)
+{
+	struct shown b;
+
+	jc_copy(c, 1);
+	for (;;) {
+		unsigned char ch;
+		long cp, lo;
+
+		if (c->i >= c->len)
+			return jc_fail(c, "unterminated string");
+		ch = c->u[c->i];
+		if (ch == '"') {
+			jc_copy(c, 1);
+			return SIM_OK;
+		}
+		if (ch < 0x20)
+			return jc_fail(c, "invalid control character 0x%02x in string",
+				       ch);
+		if (ch >= 0x80) {
+			size_t k = utf8_seq(c->u + c->i, c->len - c->i);
 
 			if (!k)
-				return fail(r, d, *line, *col,
-					    "invalid utf-8 byte 0x%02x", c);
-			memmove(u + w, u + i, k);
-			w += k;
-			i += k;
-			(*col)++;
+				return jc_fail(c, "invalid utf-8 byte 0x%02x",
+					       ch);
+			jc_copy(c, k);
+			c->col -= k - 1;
 			continue;
 		}
-		if (in_str && c < 0x20)
-			return fail(r, d, *line, *col,
-				    "invalid control character 0x%02x in string",
-				    c);
-		if (c == '\n') {
-			(*line)++;
-			*col = 1;
+		if (ch != '\\') {
+			jc_copy(c, 1);
+			continue;
+		}
+		if (c->i + 1 < c->len &&
+		    memchr("\"\\/bfnrt", c->u[c->i + 1], 8)) {
+			jc_copy(c, 2);
+			continue;
+		}
+		if (c->i + 1 >= c->len || c->u[c->i + 1] != 'u') {
+			size_t n = c->len - c->i - 1;
+			size_t k = n ? utf8_seq(c->u + c->i + 1, n) : 0;
+
+			return jc_fail(c, "invalid escape '%s' in string",
+				       show(&b, (char *)c->u + c->i,
+					    1 + (k ? k : n ? 1 : 0)));
+		}
+		cp = jc_hex4(c, c->i);
+		if (cp < 0) {
+			size_t n = c->len - c->i;
+
+			return jc_fail(c, "invalid escape '%s' in string",
+				       show(&b, (char *)c->u + c->i,
+					    n < 6 ? n : 6));
+		}
+		if (cp == 0) {
+			c->u[c->w++] = NUL_MARK;
+			c->i += 6;
+			c->col += 6;
+		} else if (cp >= 0xD800 && cp <= 0xDBFF &&
+			   (lo = jc_hex4(c, c->i + 6)) >= 0xDC00 &&
+			   lo <= 0xDFFF) {
+			jc_copy(c, 12);
+		} else if (cp >= 0xD800 && cp <= 0xDFFF) {
+			return jc_fail(c, "unpaired surrogate '%s' in string",
+				       show(&b, (char *)c->u + c->i, 6));
 		} else {
-			(*col)++;
+			jc_copy(c, 6);
 		}
-		if (in_str && c == '\\' && i + 1 < len) {
-			if (len - i >= 6 && memcmp(u + i + 1, "u0000", 5) == 0) {
-				u[w++] = NUL_MARK;
-				i += 6;
-				*col += 5;
-				continue;
-			}
-			if (u[i + 1] < 0x80 && u[i + 1] >= 0x20) {
-				/* an escaped quote must not end the string */
-				u[w++] = c;
-				u[w++] = u[i + 1];
-				i += 2;
-				(*col)++;
-				continue;
-			}
-		} else if (c == '"') {
-			in_str = !in_str;
-		}
-		u[w++] = c;
-		i++;
 	}
-	*n = w;
+}
+
+/* Keep the number u[i0..i) aside, NUL-terminated, and write 0 for it. */
+static void jc_keep_number(struct jcheck *c, size_t i0)
+{
+	struct sim_reader *r = c->r;
+	size_t n = c->i - i0;
+
+	if (r->jnum_len + n + 1 > r->jnum_cap) {
+		r->jnum_cap = 2 * (r->jnum_len + n + 1);
+		r->jnum = xrealloc(r->jnum, r->jnum_cap);
+	}
+	if (r->njnum == r->jnum_atcap) {
+		r->jnum_atcap = r->jnum_atcap ? 2 * r->jnum_atcap : 16;
+		r->jnum_at = xrealloc(r->jnum_at,
+				      r->jnum_atcap * sizeof(*r->jnum_at));
+	}
+	r->jnum_at[r->njnum++] = r->jnum_len;
+	memcpy(r->jnum + r->jnum_len, c->u + i0, n);
+	r->jnum_len += n;
+	r->jnum[r->jnum_len++] = '\0';
+	c->u[c->w++] = '0';
+}
+
+static int is_alpha(int ch)
+{
+	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+}
+
+static int is_num_char(int ch)
+{
+	return is_digit((unsigned char)ch) || ch == '-' || ch == '+' ||
+	       ch == '.' || ch == 'e' || ch == 'E';
+}
+
+/* A number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int jc_number(struct jcheck *c)
+{
+	size_t i0 = c->i, run = c->i;
+	unsigned long col0 = c->col;
+	const char *why = NULL;
+	struct shown b;
+	int ch;
+
+	while (run < c->len && is_num_char(c->u[run]))
+		run++;
+	ch = jc_peek(c);
+	if (ch == '+' || ch == '.') {
+		why = "a JSON number starts with a digit or '-'";
+		goto bad;
+	}
+	if (ch == '-')
+		c->i++;
+	if (!is_digit((unsigned char)jc_peek(c))) {
+		why = "a digit must follow '-'";
+		goto bad;
+	}
+	if (jc_peek(c) == '0' && c->i + 1 < c->len &&
+	    is_digit(c->u[c->i + 1])) {
+		c->i++;
+		why = "leading zero";
+		goto bad;
+	}
+	while (is_digit((unsigned char)jc_peek(c)))
+		c->i++;
+	if (jc_peek(c) == '.') {
+		c->i++;
+		if (!is_digit((unsigned char)jc_peek(c))) {
+			why = "a digit must follow '.'";
+			goto bad;
+		}
+		while (is_digit((unsigned char)jc_peek(c)))
+			c->i++;
+	}
+	if (jc_peek(c) == 'e' || jc_peek(c) == 'E') {
+		c->i++;
+		if (jc_peek(c) == '+' || jc_peek(c) == '-')
+			c->i++;
+		if (!is_digit((unsigned char)jc_peek(c))) {
+			why = "the exponent needs a digit";
+			goto bad;
+		}
+		while (is_digit((unsigned char)jc_peek(c)))
+			c->i++;
+	}
+	c->col += c->i - i0;
+	jc_keep_number(c, i0);
+	return SIM_OK;
+bad:
+	c->col = col0 + (c->i - i0);
+	return jc_fail(c, "invalid number '%s' (%s)",
+		       show(&b, (char *)c->u + i0, run - i0), why);
+}
+
+static int jc_literal(struct jcheck *c)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	size_t n = 0, k;
+	struct shown b;
+
+	while (c->i + n < c->len && is_alpha(c->u[c->i + n]))
+		n++;
+	for (k = 0; k < 3; k++) {
+		if (strlen(words[k]) == n &&
+		    memcmp(c->u + c->i, words[k], n) == 0) {
+			jc_copy(c, n);
+			return SIM_OK;
+		}
+	}
+	return jc_fail(c, "invalid literal '%s' (true, false or null)",
+		       show(&b, (char *)c->u + c->i, n));
+}
+
+static int jc_value(struct jcheck *c);
+
+/* Whether ch can start a value (or a mistake jc_value names better). */
+static int jc_starts_value(int ch)
+{
+	return ch == '{' || ch == '[' || ch == '"' || ch == '-' || ch == '+' ||
+	       ch == '.' || is_digit((unsigned char)ch) || is_alpha(ch);
+}
+
+/* An object or an array: what follows '{' or '['. */
+static int jc_container(struct jcheck *c)
+{
+	int obj = c->u[c->i] == '{', close = obj ? '}' : ']', rc, n;
+
+	if (++c->depth > JSON_DEPTH_MAX)
+		return jc_fail(c, "JSON nested too deeply (more than %d levels)",
+			       JSON_DEPTH_MAX);
+	jc_copy(c, 1);
+	for (n = 0;; n++) {
+		if ((rc = jc_blanks(c)))
+			return rc;
+		if (n == 0 && jc_peek(c) == close)
+			break;
+		if (obj) {
+			if (jc_peek(c) != '"')
+				return jc_expected(c, n ? "a key" :
+						   "a key or '}'");
+			if ((rc = jc_string(c)) || (rc = jc_blanks(c)))
+				return rc;
+			if (jc_peek(c) != ':')
+				return jc_expected(c, "':' after a key");
+			jc_copy(c, 1);
+			if ((rc = jc_blanks(c)))
+				return rc;
+		} else if (!jc_starts_value(jc_peek(c))) {
+			return jc_expected(c, n ? "a value" : "a value or ']'");
+		}
+		if ((rc = jc_value(c)) || (rc = jc_blanks(c)))
+			return rc;
+		if (jc_peek(c) == close)
+			break;
+		if (jc_peek(c) != ',')
+			return jc_expected(c, obj ? "',' or '}'" :
+					   "',' or ']'");
+		jc_copy(c, 1);
+	}
+	jc_copy(c, 1);
+	c->depth--;
+	return SIM_OK;
+}
+
+static int jc_value(struct jcheck *c)
+{
+	int ch = jc_peek(c);
+
+	if (ch == '{' || ch == '[')
+		return jc_container(c);
+	if (ch == '"')
+		return jc_string(c);
+	if (!jc_starts_value(ch))
+		return jc_expected(c, "a value");
+	if (is_alpha(ch))
+		return jc_literal(c);
+	return jc_number(c);
+}
+
+/*
+ * Check the element s[0..*n), which starts with '{' at *line:*col, and
+ * rewrite it for cJSON; *n becomes its new length and *line, *col the
+ * position after it.
+ */
+static int json_check(struct sim_reader *r, struct sim_diag *d, char *s,
+		      size_t *n, unsigned long *line, unsigned long *col)
+{
+	struct jcheck c;
+	int rc;
+
+	c.r = r;
+	c.d = d;
+	c.u = (unsigned char *)s;
+	c.i = 0;
+	c.w = 0;
+	c.len = *n;
+	c.line = *line;
+	c.col = *col;
+	c.depth = 0;
+	r->jnum_len = 0;
+	r->njnum = 0;
+	rc = jc_container(&c);
+	if (rc)
+		return rc;
+	if (c.i != c.len)   /* the bracket scanner and the checker disagree */
+		return jc_fail(&c, "unexpected data after the event object");
+	*n = c.w;
+	*line = c.line;
+	*col = c.col;
 	return SIM_OK;
 }
 
@@ -1885,7 +2299,6 @@ static int json_event(struct sim_reader *r, struct sim_diag *d, char *s,
 		      struct sim_event *ev)
 {
 	struct jev j;
-	const char *end = NULL;
 	int rc;
 
 	ev->line = *line;
@@ -1893,23 +2306,14 @@ static int json_event(struct sim_reader *r, struct sim_diag *d, char *s,
 	ev->id_col = ev->col;
 	ev->dst_col = ev->col;
 	ev->index = r->index;
-	rc = json_prepare(r, d, s, &n, line, col);
+	rc = json_check(r, d, s, &n, line, col);
 	if (rc)
 		return rc;
-	r->root = cJSON_ParseWithLengthOpts(s, n, &end, 0);
+	/* json_check passed it: only running out of memory can fail here */
+	r->root = cJSON_ParseWithLengthOpts(s, n, NULL, 0);
 	if (!r->root) {
-		unsigned long el = ev->line, ec = ev->col;
-		struct shown b;
-		size_t left;
-
-		if (!end || end < s || end > s + n)
-			end = s;
-		advance_pos(s, (size_t)(end - s), &el, &ec);
-		left = (size_t)(s + n - end);
-		if (left == 0)
-			return fail(r, d, el, ec, "invalid JSON at the end");
-		return fail(r, d, el, ec, "invalid JSON near '%s'",
-			    show(&b, end, left < 12 ? left : 12));
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
 	}
 	j.r = r;
 	j.d = d;
@@ -2149,20 +2553,34 @@ enum sim_format sim_format_of_path(const char *path)
 		has_ext(path, ".jsonl") ? SIM_FMT_JSONL : SIM_FMT_TEXT;
 }
 
-int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
-		    struct sim_diag *diag)
+/* A reader with no input yet: its name for diagnostics, its byte classes. */
+static struct sim_reader *reader_new(const char *name)
 {
 	struct sim_reader *r = xrealloc(NULL, sizeof(*r));
-	int is_stdin = strcmp(path, "-") == 0;
-	const char *name = is_stdin ? "<stdin>" : path;
-	struct stat st;
 	size_t len = strlen(name);
 	int c;
 
-	*out = NULL;
 	memset(r, 0, sizeof(*r));
 	r->path = xrealloc(NULL, len + 1);
 	memcpy(r->path, name, len + 1);
+	r->fd = -1;
+	for (c = 0x21; c < 0x7F; c++)
+		if (c != '"' && c != '#')
+			r->cls[c] = C_PLAIN;
+	for (c = 0; c < 256; c++)
+		if (is_id_char((unsigned char)c))
+			r->cls[c] |= C_ID;
+	return r;
+}
+
+int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
+		    struct sim_diag *diag)
+{
+	int is_stdin = strcmp(path, "-") == 0;
+	struct sim_reader *r = reader_new(is_stdin ? "<stdin>" : path);
+	struct stat st;
+
+	*out = NULL;
 	r->fd = 0;
 	if (!is_stdin) {
 		r->fd = open(path, O_RDONLY);
@@ -2185,19 +2603,25 @@ int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
 	if (fmt == SIM_FMT_AUTO && !is_stdin)
 		fmt = sim_format_of_path(path);
 	r->fmt = fmt == SIM_FMT_SNIFF ? SIM_FMT_AUTO : fmt;
-	for (c = 0x21; c < 0x7F; c++)
-		if (c != '"' && c != '#')
-			r->cls[c] = C_PLAIN;
-	for (c = 0; c < 256; c++)
-		if (is_id_char((unsigned char)c))
-			r->cls[c] |= C_ID;
-	for (c = 0x20; c < 0x7F; c++)
-		if (c != '"' && c != '\\')
-			r->cls[c] |= C_JPLAIN;
 	r->cap = BUF_INIT;
 	r->buf = xrealloc(NULL, r->cap);
 	*out = r;
 	return SIM_OK;
+}
+
+sim_reader *sim_reader_open_mem(const char *name, const void *data,
+				size_t len, enum sim_format fmt)
+{
+	struct sim_reader *r = reader_new(name);
+
+	r->fmt = fmt == SIM_FMT_SNIFF ? SIM_FMT_AUTO : fmt;
+	r->size = len;
+	r->cap = len + 1;       /* end < cap, as fill() keeps it */
+	r->buf = xrealloc(NULL, r->cap);
+	if (len)
+		memcpy(r->buf, data, len);
+	r->end = len;
+	return r;
 }
 
 int sim_reader_next(sim_reader *r, struct sim_event *ev, struct sim_diag *diag)
@@ -2255,6 +2679,8 @@ void sim_reader_free(sim_reader *r)
 	if (r->owns_fd)
 		close(r->fd);
 	cJSON_Delete(r->root);
+	free(r->jnum);
+	free(r->jnum_at);
 	free(r->buf);
 	free(r->path);
 	free(r);

@@ -7,9 +7,10 @@
  * needs the heap (dead IDs, ref from a non-container, ...) is the replay's
  * job.  It streams: memory does not grow with the length of the input.
  *
- * Ownership: sim_reader_open() returns a reader the caller releases with
- * sim_reader_free().  Every pointer inside a struct sim_event is borrowed
- * from the reader and stays valid until the next sim_reader_next() call.
+ * Ownership: sim_reader_open() and sim_reader_open_mem() return a reader
+ * the caller releases with sim_reader_free().  Every pointer inside a
+ * struct sim_event is borrowed from the reader and stays valid until the
+ * next sim_reader_next() call.
  */
 #ifndef GCSIM_TRACE_H
 #define GCSIM_TRACE_H
@@ -21,6 +22,7 @@
 
 #define SIM_ID_MAX 255          /* longest ID, in bytes */
 #define SIM_TUPLE_MAX 100000000 /* longest tuple a trace may allocate */
+#define SIM_VERSION_MAX 31      /* longest "#: python" value, in bytes */
 
 enum sim_op {
 	SIM_OP_ALLOC,   /* alloc ID TYPE [VALUE] */
@@ -137,6 +139,14 @@ typedef struct sim_reader sim_reader;
  */
 int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
 		    struct sim_diag *diag);
+
+/*
+ * Read the LEN bytes at DATA, which the reader copies: NAME stands for the
+ * input in diagnostics, and SIM_FMT_AUTO sniffs the format as for standard
+ * input.  Cannot fail.
+ */
+sim_reader *sim_reader_open_mem(const char *name, const void *data,
+				size_t len, enum sim_format fmt);
 
 /*
  * Read the next event into *ev.  Returns SIM_OK, SIM_EOF at the end,

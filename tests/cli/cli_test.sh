@@ -101,6 +101,29 @@ for f in "$traces"/*.trace; do
 	done
 done
 
+# JSON as RFC 8259 has it: what it forbids is an invalid trace, at its byte.
+printf '{"op":"collect","gen":01}\n' >"$tmp/zero.jsonl"
+check json-leading-zero 3 "$gcsim" run "$tmp/zero.jsonl"
+contains json-leading-zero-msg err "gcsim: error: $tmp/zero.jsonl:1:24: event 0: invalid number '01' (leading zero)"
+printf '[{"op":"del",\n\001"id":"a"}]' >"$tmp/ctl.json"
+check json-control 3 "$gcsim" run "$tmp/ctl.json"
+contains json-control-msg err "gcsim: error: $tmp/ctl.json:2:1: event 0: invalid control character 0x01"
+printf '{"op":"del","id":"a\\u0000"}\n' >"$tmp/nul.jsonl"
+check json-nul-id 3 "$gcsim" run "$tmp/nul.jsonl"
+contains json-nul-id-msg err "invalid id 'a\\u0000'"
+
+# A long path is named whole.
+long=$tmp
+for i in 1 2 3 4 5 6; do
+	long=$long/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd
+done
+mkdir -p "$long"
+cp "$dir/bad-event.trace" "$long/"
+check long-path 3 "$gcsim" run "$long/bad-event.trace"
+contains long-path-run err "gcsim: error: $long/bad-event.trace:2:1: unknown event 'frob'"
+check long-path-check 3 "$gcsim" check "$long/bad-event.trace"
+contains long-path-check out "$long/bad-event.trace:2:1: unknown event 'frob'"
+
 # Standard input.
 check stdin 0 sh -c "\"$gcsim\" run --quiet - < \"$traces/two-list-cycle.trace\""
 contains stdin-summary out "summary:"

@@ -1364,10 +1364,10 @@ static void json_int_number_must_be_exact(void **state)
 	(void)state;
 	jsonl_error("{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"int\",\"value\":1.5}",
 		    1, 1, "event 0: invalid int value '1.5'");
-	jsonl_error("{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"int\",\"value\":9007199254740993}",
-		    1, 1, "event 0: int value 9007199254740992 is not exact as a JSON number (give it as a string)");
 	jsonl_error("{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"int\",\"value\":1e300}",
-		    1, 1, "event 0: int value 1.0000000000000001e+300 is not exact as a JSON number (give it as a string)");
+		    1, 1, "event 0: int value 1e300 is not exact as a JSON number (give it as a string or in digits)");
+	jsonl_error("{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"int\",\"value\":9007199254740993.0}",
+		    1, 1, "event 0: int value 9007199254740993.0 is not exact as a JSON number (give it as a string or in digits)");
 	jsonl_error("{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"int\",\"value\":\"12x\"}",
 		    1, 1, "event 0: invalid int value '12x'");
 	read_one(&o, ".jsonl",
@@ -1396,9 +1396,9 @@ static void json_syntax_errors_report_their_position(void **state)
 	jsonl_error("{\"op\":\"del\",\"id\":\"a}\n", 1, 1,
 		    "event 0: unterminated string");
 	jsonl_error("{\"op\":\"del\" \"id\":\"a\"}\n", 1, 13,
-		    "event 0: invalid JSON near '\"id\":\"a\"}'");
+		    "event 0: expected ',' or '}', got '\"'");
 	jsonl_error("  {\"op\":\"del\",\"id\":tru}\n", 1, 20,
-		    "event 0: invalid JSON near 'tru}'");
+		    "event 0: invalid literal 'tru' (true, false or null)");
 	jsonl_error("{\"op\":\"del\",\"id\":\"a\"} x\n", 1, 23,
 		    "event 0: unexpected data after the event object");
 	jsonl_error("[{\"op\":\"del\",\"id\":\"a\"}]\n", 1, 1,
@@ -1408,7 +1408,7 @@ static void json_syntax_errors_report_their_position(void **state)
 	jsonl_error("{\"op\":\"del\",\"id\":\"a\tb\"}\n", 1, 20,
 		    "event 0: invalid control character 0x09 in string");
 	json_error("[{\"op\":\"del\",\n \"id\":\"a\" \"x\"}]", 2, 11,
-		   "event 0: invalid JSON near '\"x\"}'");
+		   "event 0: expected ',' or '}', got '\"'");
 }
 
 static void json_array_structure_errors_are_reported(void **state)
@@ -1446,6 +1446,343 @@ static void json_element_over_the_limit_is_rejected(void **state)
 	check_error(".json", data, n, SIM_ETRACE, 1, 2,
 		    "event 0: event too long (more than 1048576 bytes)");
 	free(data);
+}
+
+/*
+ * RFC 8259 as the reader enforces it: every case is one event, read as a
+ * .jsonl line and as the only element of a .json array; the column is the
+ * offending byte's in the .jsonl form.
+ */
+static const struct bad_json {
+	const char *event;
+	unsigned long col;
+	const char *msg;
+} bad_json[] = {
+	{ "{\"op\":\x01" "\"collect\"}", 7,
+	  "invalid control character 0x01" },
+	{ "{\"op\":\"collect\",\x0c" "\"gen\":1}", 17,
+	  "invalid control character 0x0c" },
+	{ "{\"op\":\"collect\"\x1f" "}", 16,
+	  "invalid control character 0x1f" },
+	{ "{\"op\":\"del\",\"id\":\"a\x01" "\"}", 20,
+	  "invalid control character 0x01 in string" },
+	{ "{\"op\":\"collect\",\"gen\":01}", 24,
+	  "invalid number '01' (leading zero)" },
+	{ "{\"op\":\"collect\",\"gen\":-00}", 25,
+	  "invalid number '-00' (leading zero)" },
+	{ "{\"op\":\"collect\",\"gen\":1.}", 25,
+	  "invalid number '1.' (a digit must follow '.')" },
+	{ "{\"op\":\"collect\",\"gen\":1.e5}", 25,
+	  "invalid number '1.e5' (a digit must follow '.')" },
+	{ "{\"op\":\"collect\",\"gen\":.5}", 23,
+	  "invalid number '.5' (a JSON number starts with a digit or '-')" },
+	{ "{\"op\":\"collect\",\"gen\":+1}", 23,
+	  "invalid number '+1' (a JSON number starts with a digit or '-')" },
+	{ "{\"op\":\"collect\",\"gen\":-}", 24,
+	  "invalid number '-' (a digit must follow '-')" },
+	{ "{\"op\":\"collect\",\"gen\":-.5}", 24,
+	  "invalid number '-.5' (a digit must follow '-')" },
+	{ "{\"op\":\"collect\",\"gen\":1e}", 25,
+	  "invalid number '1e' (the exponent needs a digit)" },
+	{ "{\"op\":\"collect\",\"gen\":1E+}", 26,
+	  "invalid number '1E+' (the exponent needs a digit)" },
+	{ "{\"op\":\"collect\",\"gen\":0x1}", 24,
+	  "expected ',' or '}', got 'x'" },
+	{ "{\"op\":\"collect\",\"gen\":1 2}", 25,
+	  "expected ',' or '}', got '2'" },
+	{ "{\"op\":\"collect\",\"gen\":1,}", 25,
+	  "expected a key, got '}'" },
+	{ "{\"op\":\"collect\",,\"gen\":1}", 17,
+	  "expected a key, got ','" },
+	{ "{op:\"collect\"}", 2,
+	  "expected a key or '}', got 'o'" },
+	{ "{\"op\" \"del\"}", 7,
+	  "expected ':' after a key, got '\"'" },
+	{ "{\"op\":\"del\" \"id\":\"a\"}", 13,
+	  "expected ',' or '}', got '\"'" },
+	{ "{\"op\":}", 7,
+	  "expected a value, got '}'" },
+	{ "{\"op\":\"gc\",\"action\":\"threshold\",\"values\":[1,]}", 45,
+	  "expected a value, got ']'" },
+	{ "{\"op\":\"gc\",\"action\":\"threshold\",\"values\":[1 2]}", 45,
+	  "expected ',' or ']', got '2'" },
+	{ "{\"op\":\"gc\",\"action\":\"threshold\",\"values\":[,1]}", 43,
+	  "expected a value or ']', got ','" },
+	{ "{\"op\":\"collect\",\"gen\":nul}", 23,
+	  "invalid literal 'nul' (true, false or null)" },
+	{ "{\"op\":\"collect\",\"gen\":True}", 23,
+	  "invalid literal 'True' (true, false or null)" },
+	{ "{\"op\":\"collect\",\"gen\":truex}", 23,
+	  "invalid literal 'truex' (true, false or null)" },
+	{ "{\"op\":\"collect\",\"gen\":'1'}", 23,
+	  "expected a value, got '''" },
+	{ "{\"op\":\"del\",\"id\":\"\\q\"}", 19,
+	  "invalid escape '\\q' in string" },
+	{ "{\"op\":\"del\",\"id\":\"\\x41\"}", 19,
+	  "invalid escape '\\x' in string" },
+	{ "{\"op\":\"del\",\"id\":\"\\u12g4\"}", 19,
+	  "invalid escape '\\u12g4' in string" },
+	{ "{\"op\":\"del\",\"id\":\"\\ud800\"}", 19,
+	  "unpaired surrogate '\\ud800' in string" },
+	{ "{\"op\":\"del\",\"id\":\"\\uDC00x\"}", 19,
+	  "unpaired surrogate '\\uDC00' in string" },
+	{ "{\"op\":\"del\",\"id\":\"\\ud800\\u0041\"}", 19,
+	  "unpaired surrogate '\\ud800' in string" },
+	{ "{\"op\":\"del\",\"id\":\"a\\ud83d\\ude00\\ud83d\"}", 32,
+	  "unpaired surrogate '\\ud83d' in string" },
+};
+
+static void json_grammar_violations_are_rejected_where_they_occur(void **state)
+{
+	char data[256], msg[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_json) / sizeof(bad_json[0]); i++) {
+		const struct bad_json *b = &bad_json[i];
+
+		snprintf(msg, sizeof(msg), "event 0: %s", b->msg);
+		snprintf(data, sizeof(data), "%s\n", b->event);
+		jsonl_error(data, 1, b->col, msg);
+		snprintf(data, sizeof(data), "[%s]", b->event);
+		json_error(data, 1, b->col + 1, msg);
+	}
+	/* across lines, and a raw NUL between tokens */
+	json_error("[{\"op\":\"collect\",\n  \"gen\":01}]", 2, 10,
+		   "event 0: invalid number '01' (leading zero)");
+	check_error(".jsonl", "{\"op\":\0\"collect\"}", 17, SIM_ETRACE, 1, 7,
+		    "event 0: invalid control character 0x00");
+	/* between the elements of the array */
+	json_error("[{\"op\":\"collect\"},\x01{\"op\":\"collect\"}]", 1, 19,
+		   "event 1: expected an event object, got '\\x01'");
+}
+
+static void json_nesting_is_bounded(void **state)
+{
+	char data[1024];
+	size_t n = 0;
+	int k;
+
+	(void)state;
+	n += (size_t)sprintf(data, "{\"op\":\"collect\",\"x\":");
+	for (k = 0; k < 200; k++)
+		data[n++] = '[';
+	for (k = 0; k < 200; k++)
+		data[n++] = ']';
+	data[n++] = '}';
+	data[n] = '\0';
+	jsonl_error(data, 1, 120,
+		    "event 0: JSON nested too deeply (more than 100 levels)");
+}
+
+/* Valid JSON that the strict checks must let through, in both forms. */
+static const char *const good_json[] = {
+	"{ \"op\" : \"collect\" , \"gen\" : 1 }",
+	"{\t\"op\":\"collect\",\r\"gen\":0}",
+	"{\"op\":\"collect\",\"gen\":-0}",
+	"{\"op\":\"collect\",\"gen\":1e0}",
+	"{\"op\":\"collect\",\"gen\":2.0}",
+	"{\"op\":\"collect\",\"gen\":0.1e1}",
+	"{\"op\":\"alloc\",\"id\":\"f\",\"type\":\"float\",\"value\":-0.5e-3}",
+	"{\"op\":\"alloc\",\"id\":\"f\",\"type\":\"float\",\"value\":1E+2}",
+	"{\"op\":\"alloc\",\"id\":\"f\",\"type\":\"float\",\"value\":0.0}",
+	"{\"op\":\"alloc\",\"id\":\"s\",\"type\":\"str\",\"value\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\x7f\"}",
+	"{\"op\":\"alloc\",\"id\":\"b\",\"type\":\"bool\",\"value\":false}",
+	"{\"op\":\"del\",\"id\":\"\\u0061\"}",
+	"{\"op\":\"expect\",\"kind\":\"count\",\"values\":[ 0 , 1 ,2 ]}",
+};
+
+static void valid_json_still_parses(void **state)
+{
+	char data[256];
+	struct one o;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good_json) / sizeof(good_json[0]); i++) {
+		snprintf(data, sizeof(data), "%s\n", good_json[i]);
+		read_one(&o, ".jsonl", data);
+		done_one(&o);
+		snprintf(data, sizeof(data), "[\n%s\n]", good_json[i]);
+		read_one(&o, ".json", data);
+		done_one(&o);
+	}
+	read_one(&o, ".jsonl",
+		 "{\"op\":\"alloc\",\"id\":\"s\",\"type\":\"str\",\"value\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"}");
+	assert_int_equal(o.ev.value.len, 14);
+	assert_memory_equal(o.ev.value.s, "\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80", 14);
+	done_one(&o);
+	read_one(&o, ".jsonl", "{\"op\":\"collect\",\"gen\":1e0}");
+	assert_int_equal(o.ev.gen, 1);
+	done_one(&o);
+}
+
+static void json_numbers_are_read_from_their_source_text(void **state)
+{
+	char data[256];
+	struct one o;
+
+	(void)state;
+	/* every digit of an int, however long: not the nearest double */
+	read_one(&o, ".jsonl",
+		 "{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"int\",\"value\":9007199254740993}");
+	assert_string_equal(o.ev.value.digits, "9007199254740993");
+	assert_true(o.ev.value.i == 9007199254740993LL);
+	done_one(&o);
+	read_one(&o, ".jsonl",
+		 "{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"int\",\"value\":-123456789012345678901234567890123456789012345678901234567890123456789}");
+	assert_string_equal(o.ev.value.digits, "-123456789012345678901234567890123456789012345678901234567890123456789");
+	assert_int_equal(o.ev.value.fits, 0);
+	done_one(&o);
+	/* a float longer than cJSON's 63-byte number buffer */
+	snprintf(data, sizeof(data),
+		 "{\"op\":\"alloc\",\"id\":\"f\",\"type\":\"float\",\"value\":0.%0100d1e2}", 0);
+	read_one(&o, ".jsonl", data);
+	assert_true(o.ev.value.f == 1e-99);
+	done_one(&o);
+	/* messages quote the number as written */
+	jsonl_error("{\"op\":\"collect\",\"gen\":99999999999999999999}", 1, 1,
+		    "event 0: generation 99999999999999999999 out of range 0..2");
+	jsonl_error("{\"op\":\"collect\",\"gen\":1e400}", 1, 1,
+		    "event 0: generation 1e400 out of range 0..2");
+	jsonl_error("{\"op\":\"collect\",\"gen\":-1E0}", 1, 1,
+		    "event 0: generation -1E0 out of range 0..2");
+	jsonl_error("{\"op\":\"gc\",\"action\":\"threshold\",\"values\":[3e9]}",
+		    1, 1, "event 0: threshold 3e9 out of range 0..2147483647");
+	jsonl_error("{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"int\",\"value\":1e400}",
+		    1, 1, "event 0: int value 1e400 is not exact as a JSON number (give it as a string or in digits)");
+	jsonl_error("{\"op\":\"alloc\",\"id\":\"t\",\"type\":\"tuple\",\"value\":2.50}",
+		    1, 1, "event 0: invalid tuple length '2.50'");
+}
+
+static void json_nul_escape_shows_as_written(void **state)
+{
+	(void)state;
+	jsonl_error("{\"op\":\"del\",\"id\":\"a\\u0000b\"}", 1, 1,
+		    "event 0: invalid id 'a\\u0000b' (letters, digits and _ . : - only)");
+	jsonl_error("{\"op\":\"del\",\"i\\u0000d\":\"a\"}", 1, 1,
+		    "event 0: unknown key 'i\\u0000d' in del event");
+	jsonl_error("{\"op\":\"del\\u0000\"}", 1, 1,
+		    "event 0: unknown op 'del\\u0000'");
+	jsonl_error("{\"op\":\"setting\",\"python\":\"3.12\\u0000\"}", 1, 1,
+		    "event 0: invalid python version '3.12\\u0000'");
+}
+
+static void long_python_version_is_rejected_whole(void **state)
+{
+	char data[400];
+
+	(void)state;
+	snprintf(data, sizeof(data), "#: python 3.12%0200d\n", 0);
+	text_error(data, 1, 11,
+		   "python version too long (204 bytes, at most 31)");
+	snprintf(data, sizeof(data),
+		 "{\"op\":\"setting\",\"python\":\"3.12%0200d\"}\n", 0);
+	jsonl_error(data, 1, 1,
+		    "event 0: python version too long (204 bytes, at most 31)");
+}
+
+static void long_path_is_named_whole_in_diagnostics(void **state)
+{
+	char dir[1024], path[1100], comp[101];
+	struct sim_event ev;
+	struct sim_diag d;
+	sim_reader *r;
+	FILE *f;
+	int k;
+
+	(void)state;
+	memset(comp, 'd', 100);
+	comp[100] = '\0';
+	snprintf(dir, sizeof(dir), "%s", tmpdir);
+	for (k = 0; k < 8; k++) {
+		size_t n = strlen(dir);
+
+		snprintf(dir + n, sizeof(dir) - n, "/%s", comp);
+		assert_int_equal(mkdir(dir, 0700), 0);
+	}
+	snprintf(path, sizeof(path), "%s/bad.trace", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("frob\n", f);
+	fclose(f);
+	assert_int_equal(sim_reader_open(&r, path, SIM_FMT_AUTO, &d), SIM_OK);
+	assert_int_equal(sim_reader_next(r, &ev, &d), SIM_ETRACE);
+	assert_true(strlen(path) > 800);
+	assert_string_equal(d.file, path);
+	sim_reader_free(r);
+	unlink(path);
+	for (k = 0; k < 8; k++) {
+		assert_int_equal(rmdir(dir), 0);
+		*strrchr(dir, '/') = '\0';
+	}
+}
+
+static void overlong_path_is_abbreviated_in_the_middle(void **state)
+{
+	static char path[9000];
+	struct sim_diag d;
+	sim_reader *r;
+	size_t n;
+
+	(void)state;
+	memset(path, 'p', sizeof(path) - 1);
+	path[0] = '/';
+	memcpy(path + sizeof(path) - 7, ".trace", 7);
+	assert_int_equal(sim_reader_open(&r, path, SIM_FMT_AUTO, &d), SIM_EIO);
+	assert_string_equal(d.msg, "cannot open: file name too long");
+	n = strlen(d.file);
+	assert_true(n < sizeof(d.file));
+	assert_memory_equal(d.file, path, 100);
+	assert_non_null(strstr(d.file, "..."));
+	assert_string_equal(d.file + n - 6, ".trace");
+}
+
+/* Memory */
+
+static void memory_input_is_read_and_sniffed(void **state)
+{
+	static const char *const inputs[] = {
+		"alloc a list\ndel a\n",
+		"[{\"op\":\"alloc\",\"id\":\"a\",\"type\":\"list\"},\n {\"op\":\"del\",\"id\":\"a\"}]",
+		"\n{\"op\":\"alloc\",\"id\":\"a\",\"type\":\"list\"}\n{\"op\":\"del\",\"id\":\"a\"}",
+	};
+	struct sim_event ev;
+	struct sim_diag d;
+	sim_reader *r;
+	char *copy;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		/* the reader keeps its own copy, with no NUL after it */
+		n = strlen(inputs[i]);
+		copy = malloc(n);
+		assert_non_null(copy);
+		memcpy(copy, inputs[i], n);
+		r = sim_reader_open_mem("<mem>", copy, n, SIM_FMT_AUTO);
+		free(copy);
+		assert_int_equal(sim_reader_size(r), n);
+		next_ok(r, &ev);
+		assert_int_equal(ev.op, SIM_OP_ALLOC);
+		assert_string_equal(ev.id, "a");
+		next_ok(r, &ev);
+		assert_int_equal(ev.op, SIM_OP_DEL);
+		next_eof(r);
+		assert_int_equal(sim_reader_offset(r), n);
+		sim_reader_free(r);
+	}
+	r = sim_reader_open_mem("fuzz-input", "alloc a list\nfrob\n", 18,
+				SIM_FMT_TEXT);
+	next_ok(r, &ev);
+	assert_int_equal(sim_reader_next(r, &ev, &d), SIM_ETRACE);
+	assert_string_equal(d.file, "fuzz-input");
+	assert_int_equal(d.line, 2);
+	assert_string_equal(d.msg, "unknown event 'frob'");
+	sim_reader_free(r);
+	r = sim_reader_open_mem("empty", "", 0, SIM_FMT_JSONL);
+	next_eof(r);
+	sim_reader_free(r);
 }
 
 /* Reader */
@@ -1650,6 +1987,15 @@ int main(void)
 		cmocka_unit_test(json_syntax_errors_report_their_position),
 		cmocka_unit_test(json_array_structure_errors_are_reported),
 		cmocka_unit_test(json_element_over_the_limit_is_rejected),
+		cmocka_unit_test(json_grammar_violations_are_rejected_where_they_occur),
+		cmocka_unit_test(json_nesting_is_bounded),
+		cmocka_unit_test(valid_json_still_parses),
+		cmocka_unit_test(json_numbers_are_read_from_their_source_text),
+		cmocka_unit_test(json_nul_escape_shows_as_written),
+		cmocka_unit_test(long_python_version_is_rejected_whole),
+		cmocka_unit_test(long_path_is_named_whole_in_diagnostics),
+		cmocka_unit_test(overlong_path_is_abbreviated_in_the_middle),
+		cmocka_unit_test(memory_input_is_read_and_sniffed),
 		cmocka_unit_test(format_can_be_forced),
 		cmocka_unit_test(stdin_format_is_sniffed_from_its_first_character),
 		cmocka_unit_test(missing_file_is_an_io_error),
