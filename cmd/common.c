@@ -316,164 +316,82 @@ void format_event(char *buf, size_t sz, const struct sim_event *ev)
 	}
 }
 
-static void fill_diag_file(struct sim_diag *d, const char *path)
+/* What a session's status means to a command. */
+static int exit_of(int rc)
 {
-	snprintf(d->file, sizeof(d->file), "%s", path);
+	switch (rc) {
+	case SIM_EIO:
+		return EXIT_IO;
+	case SIM_EUSAGE:
+		return EXIT_USAGE;
+	case SIM_EINTERNAL:
+		return EXIT_INTERNAL;
+	default:
+		return EXIT_TRACE;
+	}
 }
 
 void replay_file(const char *path, const struct common_opts *o,
 		 int skip_other_python, const struct replay_hooks *h,
 		 void *arg, struct replay_result *res)
 {
-	sim_reader *r = NULL;
-	sim *s = NULL;
-	struct sim_event ev;
-	struct sim_step st;
-	struct sim_config cfg;
-	const char *file_python = NULL;
-	char file_python_buf[32];
-	long file_threshold[3] = { 0 };
-	int file_nthreshold = 0;
+	struct sim_session_opts so = {
+		.python = o->python,
+		.check = o->check,
+		.stress = o->stress,
+		.census = o->census,
+		.skip_other_python = skip_other_python,
+		.format = o->informat,
+		.name = o->shown,
+	};
+	struct sim_item it;
+	sim_session *ss;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	rc = sim_reader_open(&r, path, o->informat, &res->diag);
-	if (rc) {
-		if (o->shown)
-			fill_diag_file(&res->diag, o->shown);
-		res->status = EXIT_IO;
+	memcpy(so.threshold, o->threshold, sizeof(so.threshold));
+	memcpy(so.has_threshold, o->has_threshold, sizeof(so.has_threshold));
+	if ((rc = sim_session_open(&ss, path, &so, &res->diag))) {
+		res->status = exit_of(rc);
 		return;
 	}
-	const char *shown = o->shown ? o->shown : sim_reader_path(r);
-
-	for (;;) {
-		rc = sim_reader_next(r, &ev, &res->diag);
-		if (rc == SIM_EOF && s)
-			break;
-		if (rc != SIM_OK && rc != SIM_EOF) {
-			res->status = rc == SIM_EIO ? EXIT_IO : EXIT_TRACE;
-			goto out;
-		}
-		if (!s && rc == SIM_OK && ev.op == SIM_OP_SETTING) {
-			if (ev.setting == SIM_SET_PYTHON) {
-				snprintf(file_python_buf, sizeof(file_python_buf), "%s", ev.setting_str);
-				file_python = file_python_buf;
-				if (!sim_profile_find(file_python)) {
-					sim_diag_set(&res->diag, SIM_ETRACE, shown, ev.line, ev.col,
-						     "unknown python version '%s'", file_python);
-					res->status = EXIT_TRACE;
-					goto out;
-				}
-			} else {
-				file_nthreshold = ev.nnums;
-				for (int i = 0; i < ev.nnums && i < 3; i++)
-					file_threshold[i] = ev.nums[i];
-			}
-			continue;
-		}
-		if (!s) {
-			/* The first event (or the end): settings are complete. */
-			memset(&cfg, 0, sizeof(cfg));
-			cfg.python = o->python ? o->python : file_python;
-			if (skip_other_python && o->python && file_python &&
-			    strcmp(o->python, file_python) != 0) {
-				snprintf(res->skipped, sizeof(res->skipped),
-					 "written for python %s", file_python);
-				res->status = EXIT_PASS;
-				goto out;
-			}
-			for (int i = 0; i < 3; i++) {
-				if (o->has_threshold[i]) {
-					cfg.threshold[i] = o->threshold[i];
-					cfg.has_threshold[i] = 1;
-				} else if (i < file_nthreshold) {
-					cfg.threshold[i] = file_threshold[i];
-					cfg.has_threshold[i] = 1;
-				}
-			}
-			cfg.check = o->check;
-			cfg.stress = o->stress;
-			cfg.census = o->census;
-			if (sim_new(&s, &cfg, &res->diag)) {
-				res->status = EXIT_USAGE;
-				goto out;
-			}
-			snprintf(res->python, sizeof(res->python), "%s", sim_get_profile(s)->name);
-			if (h->start)
-				h->start(arg, s, shown);
-			if (rc == SIM_EOF)
-				break;
-		}
-		if (ev.op == SIM_OP_SETTING) {
-			sim_diag_set(&res->diag, SIM_ETRACE, shown, ev.line, ev.col,
-				     "settings must come before the first event");
-			res->status = EXIT_TRACE;
-			goto out;
-		}
-		if (ev.op == SIM_OP_EXPECT) {
-			char msg[600] = "";
-
+	if (sim_session_skipped(ss)) {
+		snprintf(res->skipped, sizeof(res->skipped), "%s", sim_session_skipped(ss));
+		res->status = EXIT_PASS;
+		goto out;
+	}
+	sim *s = sim_session_sim(ss);
+	snprintf(res->python, sizeof(res->python), "%s", sim_get_profile(s)->name);
+	if (h->start)
+		h->start(arg, s, sim_session_name(ss));
+	while ((rc = sim_session_next(ss, &it, &res->diag)) == SIM_OK) {
+		if (it.kind == SIM_ITEM_EXPECT) {
 			res->expect_lines++;
-			/* Under --stress every collection differs: nothing to check. */
-			if (o->stress)
+			if (!it.checked)
 				continue;
-			int ok = sim_expect(s, &ev, msg, sizeof(msg), &res->diag);
-			if (ok < 0) {
-				fill_diag_file(&res->diag, shown);
-				res->status = EXIT_TRACE;
-				goto out;
-			}
 			res->expects++;
-			if (!ok) {
-				if (res->failed++ == 0)
-					snprintf(res->first_failure, sizeof(res->first_failure),
-						 "%lu: %s", ev.line, msg);
-			}
+			if (!it.ok && res->failed++ == 0)
+				snprintf(res->first_failure, sizeof(res->first_failure),
+					 "%lu: %s", it.ev.line, it.msg);
 			if (h->expect)
-				h->expect(arg, &ev, ok, msg);
+				h->expect(arg, &it.ev, it.ok, it.msg);
 			continue;
-		}
-		rc = sim_replay(s, &ev, &st, &res->diag);
-		if (rc) {
-			fill_diag_file(&res->diag, shown);
-			res->status = EXIT_TRACE;
-			goto out;
 		}
 		res->steps++;
-		if (o->check) {
-			char msg[512];
-			if (sim_check_step(s, msg, sizeof(msg))) {
-				sim_diag_set(&res->diag, SIM_ETRACE, shown, ev.line, 0,
-					     "heap check failed after step %llu: %s",
-					     (unsigned long long)st.step, msg);
-				res->status = EXIT_INTERNAL;
-				goto out;
-			}
-		}
-		if (h->step && h->step(arg, &ev, &st))
+		if (h->step && h->step(arg, &it.ev, &it.step))
 			break;
 		if (h->progress && (res->steps & 0xfffff) == 0)
-			h->progress(arg, res->steps, sim_reader_offset(r), sim_reader_size(r));
+			h->progress(arg, res->steps, sim_session_offset(ss), sim_session_size(ss));
 	}
-	if (o->check) {
-		/* sim_check_step may have left the last steps to this pass. */
-		char msg[512];
-		if (sim_heap_check(s, msg, sizeof(msg))) {
-			sim_diag_set(&res->diag, SIM_ETRACE, shown, 0, 0,
-				     "heap check failed at the end of the trace: %s", msg);
-			res->status = EXIT_INTERNAL;
-			goto out;
-		}
+	if (rc != SIM_OK && rc != SIM_EOF) {
+		res->status = exit_of(rc);
+		goto out;
 	}
 	if (h->finish)
 		h->finish(arg, s);
 	res->status = res->failed ? EXIT_EXPECT : EXIT_PASS;
 out:
-	/* The reader's own diagnostics name the file it read. */
-	if (o->shown && strcmp(res->diag.file, sim_reader_path(r)) == 0)
-		fill_diag_file(&res->diag, o->shown);
-	sim_free(s);
-	sim_reader_free(r);
+	sim_session_close(ss);
 }
 
 void json_string(FILE *f, const char *s)

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "../sim/session.h"
 #include "../sim/sim.h"
 
 #define GCSIM_VERSION "0.1.0"

@@ -12,6 +12,8 @@ enum sim_status {
 	SIM_EOF,    /* end of input (reader only) */
 	SIM_ETRACE, /* the trace is invalid: diag says where and why */
 	SIM_EIO,    /* the input could not be read */
+	SIM_EUSAGE, /* the caller's options are invalid (an unknown profile) */
+	SIM_EINTERNAL, /* a heap invariant broke: a gcsim bug (--check) */
 };
 
 /*

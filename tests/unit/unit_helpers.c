@@ -89,7 +89,7 @@ void th_close(struct th *t)
 	free(t);
 }
 
-static int write_temp(const char *text, char *path, size_t pathsz)
+int th_write_temp(const char *text, char *path, size_t pathsz)
 {
 	const char *dir = getenv("TMPDIR");
 
@@ -130,61 +130,41 @@ static int after_step(struct th *t)
 int th_run(struct th *t, const char *text)
 {
 	char path[512];
-	sim_reader *r = NULL;
-	struct sim_event ev;
+	struct sim_session_opts so = { .format = SIM_FMT_TEXT };
+	struct sim_item it;
+	sim_session *ss;
 	int rc, broken = 0;
 
 	memset(&t->diag, 0, sizeof(t->diag));
 	t->nfail = 0;
 	t->fail_msg[0] = '\0';
-	if (write_temp(text, path, sizeof(path)) != 0) {
+	if (th_write_temp(text, path, sizeof(path)) != 0) {
 		print_error("cannot write a temporary trace\n");
 		fail();
 	}
-	rc = sim_reader_open(&r, path, SIM_FMT_TEXT, &t->diag);
+	/* The commands' replay loop, over this harness's simulator. */
+	rc = sim_session_open_on(&ss, t->s, path, &so, &t->diag);
 	if (rc != SIM_OK) {
 		unlink(path);
 		return rc;
 	}
-	for (;;) {
-		rc = sim_reader_next(r, &ev, &t->diag);
-		if (rc == SIM_EOF) {
-			rc = SIM_OK;
-			break;
-		}
-		if (rc != SIM_OK)
-			break;
-		if (ev.op == SIM_OP_SETTING) {
-			rc = sim_apply_setting(t->s, &ev, &t->diag);
-			if (rc != SIM_OK)
-				break;
-			continue;
-		}
-		if (ev.op == SIM_OP_EXPECT) {
-			char msg[512] = "";
-			int ok = sim_expect(t->s, &ev, msg, sizeof(msg), &t->diag);
-			if (ok < 0) {
-				rc = SIM_ETRACE;
-				break;
-			}
-			if (!ok) {
-				if (t->nfail++ == 0) {
-					snprintf(t->fail_msg, sizeof(t->fail_msg),
-						 "%s", msg);
-					t->fail_line = ev.line;
-				}
+	while ((rc = sim_session_next(ss, &it, &t->diag)) == SIM_OK) {
+		if (it.kind == SIM_ITEM_EXPECT) {
+			if (!it.ok && t->nfail++ == 0) {
+				snprintf(t->fail_msg, sizeof(t->fail_msg), "%s", it.msg);
+				t->fail_line = it.ev.line;
 			}
 			continue;
 		}
-		rc = sim_replay(t->s, &ev, &t->st, &t->diag);
-		if (rc != SIM_OK)
-			break;
+		t->st = it.step;
 		if (after_step(t) != 0) {
 			broken = 1;
 			break;
 		}
 	}
-	sim_reader_free(r);
+	if (rc == SIM_EOF)
+		rc = SIM_OK;
+	sim_session_close(ss);
 	unlink(path);
 	if (broken)
 		fail();
@@ -315,7 +295,7 @@ int th_expect(struct th *t, const char *line, char *msg, size_t msgsz)
 
 	memset(&t->diag, 0, sizeof(t->diag));
 	msg[0] = '\0';
-	if (write_temp(line, path, sizeof(path)) != 0)
+	if (th_write_temp(line, path, sizeof(path)) != 0)
 		fail();
 	if (sim_reader_open(&r, path, SIM_FMT_TEXT, &t->diag) != SIM_OK) {
 		unlink(path);

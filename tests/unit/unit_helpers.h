@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "session.h"
 #include "sim.h"
 
 struct th {
@@ -26,7 +27,7 @@ struct th {
 	uint64_t nsteps;         /* steps replayed through this harness */
 	struct sim_diag diag;    /* the last error (rc != SIM_OK) */
 	int nfail;               /* expect lines that failed in the last run */
-	char fail_msg[512];      /* ... the first one's message */
+	char fail_msg[600];      /* ... the first one's message */
 	unsigned long fail_line; /* ... and its line */
 	int check_each;          /* sim_heap_check after every step (default 1) */
 	unsigned long ev_line;   /* line number given to built events */
@@ -48,6 +49,9 @@ int th_teardown(void **state);
  * Line numbers in diagnostics are those of text, from 1.
  */
 int th_run(struct th *t, const char *text);
+
+/* Write text to a fresh temporary file; 0 and its path, or -1. */
+int th_write_temp(const char *text, char *path, size_t pathsz);
 int th_runf(struct th *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
