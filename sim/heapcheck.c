@@ -102,13 +102,25 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 			}
 			continue;
 		}
+		uint32_t members = 0;
 		for (uint32_t k = 0; k < o->u.r->len; k++) {
 			oref c = o->u.r->v[k];
+			if (c == 0 && o->type == SIM_T_SET)
+				continue; /* an unused or dummy slot */
+			members++;
 			if (c >= s->nobjs || s->objs[c].type == OT_FREE || s->objs[c].type == OT_HEAD) {
 				free(expect);
 				return fail(msg, sz, "%s refers to a freed object", label(s, h, b, sizeof(b)));
 			}
 			expect[c]++;
+		}
+		if (o->type == SIM_T_SET && o->u.r->len &&
+		    (members != o->u.r->used || o->u.r->fill < o->u.r->used ||
+		     (uint64_t)o->u.r->fill * 5 >= (uint64_t)(o->u.r->cap - 1) * 3)) {
+			free(expect);
+			return fail(msg, sz, "%s's table has %u keys but says used %u, fill %u of %u",
+				    label(s, h, b, sizeof(b)), members, o->u.r->used,
+				    o->u.r->fill, o->u.r->cap);
 		}
 		if (o->flags & OF_COLLECTING) {
 			free(expect);

@@ -44,6 +44,7 @@ static const struct sim_profile py312 = {
 	.deferred_gc = 1,
 	.immortal = 1,
 	.tuple_pop_max = 19,
+	.none_hash = 0xFCA86420, /* none_hash in Objects/object.c */
 	COMMON_FIELDS(48, 41),
 };
 
@@ -56,6 +57,7 @@ static const struct sim_profile py313 = {
 	.immortal = 1,
 	/* maybe_freelist_pop fixed: length 20 is reused too. */
 	.tuple_pop_max = 20,
+	.none_hash = 0xFCA86420,
 	COMMON_FIELDS(48, 41),
 };
 
