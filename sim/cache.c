@@ -5,11 +5,9 @@
  * Objects/longobject.c, the latin-1 characters and the interned strings of
  * Objects/unicodeobject.c, b"" and single bytes, (), None, True, False) and
  * the per-type free lists (list, dict, float, tuple by length; see
- * maybe_freelist_pop/push in Objects/tupleobject.c).  Also Python equality
- * and hashability, which decide set membership.
+ * maybe_freelist_pop/push in Objects/tupleobject.c).
  */
 #include <assert.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,118 +374,4 @@ void cache_clear_freelists(struct sim *s)
 void cache_release(struct sim *s)
 {
 	free(s->interned.slots);
-}
-
-static int is_numeric(int type)
-{
-	return type == SIM_T_INT || type == SIM_T_BOOL || type == SIM_T_FLOAT;
-}
-
-/* An exact int equal to float f? */
-static int int_eq_float(const struct obj *i, double f)
-{
-	if (!isfinite(f) || f != floor(f))
-		return 0;
-	if (!(i->flags & OF_BIGVALUE)) {
-		if (f < -9223372036854775808.0 || f >= 9223372036854775808.0)
-			return 0;
-		return (int64_t)f == i->u.i;
-	}
-	/* glibc prints an integral double exactly. */
-	char buf[400];
-	snprintf(buf, sizeof(buf), "%.0f", f);
-	return strcmp(buf, i->u.s->data) == 0;
-}
-
-static int num_equal(const struct obj *a, const struct obj *b)
-{
-	if (a->type == SIM_T_FLOAT && b->type == SIM_T_FLOAT)
-		return a->u.f == b->u.f;
-	if (a->type == SIM_T_FLOAT)
-		return int_eq_float(b, a->u.f);
-	if (b->type == SIM_T_FLOAT)
-		return int_eq_float(a, b->u.f);
-	int abig = !!(a->flags & OF_BIGVALUE), bbig = !!(b->flags & OF_BIGVALUE);
-	if (abig != bbig)
-		return 0;
-	if (abig)
-		return strcmp(a->u.s->data, b->u.s->data) == 0;
-	return a->u.i == b->u.i;
-}
-
-/*
- * Deeper tuples than this are compared by identity and taken as hashable:
- * CPython would recurse without bound on them (a tuple that holds itself
- * can only be built through the C API), the simulator must not.
- */
-#define MAX_DEPTH 10000
-
-static int equal_at(const struct sim *s, oref a, oref b, int depth)
-{
-	if (a == b)
-		return 1;
-	if (depth > MAX_DEPTH)
-		return 0;
-	const struct obj *x = &s->objs[a], *y = &s->objs[b];
-
-	if (is_numeric(x->type) && is_numeric(y->type))
-		return num_equal(x, y);
-	if (x->type != y->type)
-		return 0;
-	switch (x->type) {
-	case SIM_T_STR:
-	case SIM_T_BYTES:
-		return x->u.s->len == y->u.s->len &&
-		       memcmp(x->u.s->data, y->u.s->data, x->u.s->len) == 0;
-	case SIM_T_TUPLE:
-		if (x->u.r->cap != y->u.r->cap || x->u.r->len != y->u.r->len)
-			return 0;
-		for (uint32_t i = 0; i < x->u.r->len; i++)
-			if (!equal_at(s, x->u.r->v[i], y->u.r->v[i], depth + 1))
-				return 0;
-		return 1;
-	default:
-		return 0; /* None, objects: identity only */
-	}
-}
-
-/* Python's == for the values a set compares; identity first, as set lookup. */
-int py_equal(const struct sim *s, oref a, oref b)
-{
-	return equal_at(s, a, b, 0);
-}
-
-/*
- * 1 if hashable; 0 if not (list, dict, set, or a tuple holding one); -1
- * for a tuple that is not filled yet, which CPython could not even build.
- */
-static int hashable_at(const struct sim *s, oref h, int depth)
-{
-	const struct obj *o = &s->objs[h];
-
-	if (depth > MAX_DEPTH)
-		return 1;
-	switch (o->type) {
-	case SIM_T_LIST:
-	case SIM_T_DICT:
-	case SIM_T_SET:
-	case OT_ATTRDICT:
-		return 0;
-	case SIM_T_TUPLE:
-		if (o->u.r->len < o->u.r->cap)
-			return -1;
-		for (uint32_t i = 0; i < o->u.r->len; i++) {
-			int r = hashable_at(s, o->u.r->v[i], depth + 1);
-			if (r <= 0)
-				return r;
-		}
-		return 1;
-	default:
-		return 1;
-	}
-}
-
-int py_hashable(const struct sim *s, oref h)
-{
-	return hashable_at(s, h, 0);
 }

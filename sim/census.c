@@ -53,7 +53,8 @@ static void census(struct sim *s)
 		const struct refs *r = OBJ(s, s->markstack[--n])->u.r;
 
 		for (uint32_t i = 0; i < r->len; i++)
-			push_mark(s, &n, r->v[i]);
+			if (r->v[i]) /* 0: a set's unused or dummy slot */
+				push_mark(s, &n, r->v[i]);
 		/* push_mark may grow markstack, never objs: r stays valid */
 	}
 	for (oref h = OBJ(s, HEAD_REFCHAIN)->rc_next; h != HEAD_REFCHAIN;

@@ -110,6 +110,8 @@ static void subtract_refs(struct sim *s, int young)
 		const struct refs *r = OBJ(s, h)->u.r;
 
 		for (uint32_t i = 0; i < r->len; i++) {
+			if (!r->v[i])
+				continue; /* a set's unused or dummy slot */
 			struct obj *c = OBJ(s, r->v[i]);
 
 			if (c->flags & OF_COLLECTING)
@@ -137,7 +139,8 @@ static void visit_reachable(struct sim *s, oref h, int young)
 
 /*
  * tp_traverse order: lists and tuples visit their items from the last,
- * dicts, sets and instances from the first.
+ * dicts and instances from the first, sets in slot order (set_traverse
+ * walks the hash table; the 0s are its unused and dummy slots).
  */
 static void traverse_reachable(struct sim *s, oref h, int young)
 {
@@ -149,7 +152,8 @@ static void traverse_reachable(struct sim *s, oref h, int young)
 			visit_reachable(s, OBJ(s, h)->u.r->v[n], young);
 	} else {
 		for (uint32_t i = 0; i < n; i++)
-			visit_reachable(s, OBJ(s, h)->u.r->v[i], young);
+			if (OBJ(s, h)->u.r->v[i])
+				visit_reachable(s, OBJ(s, h)->u.r->v[i], young);
 	}
 }
 

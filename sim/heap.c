@@ -243,6 +243,10 @@ static void drop_refs(struct sim *s, oref h)
 	struct refs *r = o->u.r;
 	uint32_t n = r->len;
 
+	if (o->type == SIM_T_SET) {
+		set_clear(s, h);
+		return;
+	}
 	if (n == 0)
 		return; /* perhaps sim_no_refs, which is never written */
 	r->len = 0;

@@ -137,12 +137,22 @@ static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size
 				return fail(msg, sz, "%s is tracked but not a GC type", label(s, h, b, sizeof(b)));
 			continue;
 		}
+		uint32_t members = 0;
 		for (uint32_t k = 0; k < o->u.r->len; k++) {
 			oref c = o->u.r->v[k];
+			if (c == 0 && o->type == SIM_T_SET)
+				continue; /* an unused or dummy slot */
+			members++;
 			if (c >= s->nobjs || s->objs[c].type == OT_FREE || s->objs[c].type == OT_HEAD)
 				return fail(msg, sz, "%s refers to a freed object", label(s, h, b, sizeof(b)));
 			expect[c]++;
 		}
+		if (o->type == SIM_T_SET && o->u.r->len &&
+		    (members != o->u.r->used || o->u.r->fill < o->u.r->used ||
+		     (uint64_t)o->u.r->fill * 5 >= (uint64_t)(o->u.r->cap - 1) * 3))
+			return fail(msg, sz, "%s's table has %u keys but says used %u, fill %u of %u",
+				    label(s, h, b, sizeof(b)), members, o->u.r->used,
+				    o->u.r->fill, o->u.r->cap);
 		if (o->flags & OF_COLLECTING)
 			return fail(msg, sz, "%s is still marked as collecting", label(s, h, b, sizeof(b)));
 		if (o->type == SIM_T_TUPLE && o->u.r->len < o->u.r->cap)

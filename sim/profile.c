@@ -48,6 +48,7 @@ static const struct sim_profile py312 = {
 	/* PyUnicode_InternInPlace immortalizes every interned string. */
 	.interned_immortal = 1,
 	.tuple_pop_max = 19,
+	.none_hash = 0xFCA86420, /* none_hash in Objects/object.c */
 	COMMON_FIELDS(48, 41),
 };
 
@@ -68,6 +69,7 @@ static const struct sim_profile py313 = {
 	.interned_immortal = 0,
 	/* maybe_freelist_pop fixed: length 20 is reused too. */
 	.tuple_pop_max = 20,
+	.none_hash = 0xFCA86420,
 	COMMON_FIELDS(48, 41),
 };
 

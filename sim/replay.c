@@ -49,6 +49,7 @@ void sim_free(sim *s)
 		return;
 	heap_release(s);
 	cache_release(s);
+	set_release(s);
 	census_release(s);
 	names_free(s->names);
 	free(s->freed);
@@ -183,40 +184,38 @@ static int find_ref(const struct sim *s, oref c, oref v, uint32_t *at)
 	return 0;
 }
 
-static int find_equal(const struct sim *s, oref set, oref v, uint32_t *at)
+/*
+ * hash(v), for a set operation on v, or the TypeError (or worse) that
+ * CPython would meet hashing it.
+ */
+static int member_hash(struct sim *s, const struct sim_event *ev, oref v,
+		       int64_t *hash, struct sim_diag *diag)
 {
-	const struct refs *r = s->objs[set].u.r;
-
-	for (uint32_t i = 0; i < r->len; i++) {
-		if (py_equal(s, r->v[i], v)) {
-			*at = i;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int check_hashable(struct sim *s, const struct sim_event *ev, oref v,
-			  struct sim_diag *diag)
-{
-	int hashable = py_hashable(s, v);
+	int rc = py_hash(s, v, hash);
 	const struct obj *o = OBJ(s, v);
 
-	if (hashable > 0)
+	switch (rc) {
+	case SIM_HASH_OK:
 		return SIM_OK;
-	if (hashable < 0 && o->u.r->len == o->u.r->cap)
+	case SIM_HASH_RECURSIVE:
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
-				    "tuple '%s' holds a tuple that is not filled yet, so it cannot be hashed",
+				    "tuple '%s' holds itself, so it cannot be hashed",
 				    ev->dst);
-	if (hashable < 0)
+	case SIM_HASH_UNFILLED:
+		if (o->u.r->len == o->u.r->cap)
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+					    "tuple '%s' holds a tuple that is not filled yet, so it cannot be hashed",
+					    ev->dst);
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
 				    "tuple '%s' is not filled yet (%u of %u items), so it cannot be hashed",
 				    ev->dst, o->u.r->len, o->u.r->cap);
-	return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
-			    "unhashable type: '%s' ('%s' cannot be a set member)",
-			    o->type == SIM_T_TUPLE ? "tuple holding a list, dict or set" :
-						     type_name(o->type),
-			    ev->dst);
+	default:
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+				    "unhashable type: '%s' ('%s' cannot be a set member)",
+				    o->type == SIM_T_TUPLE ? "tuple holding a list, dict or set" :
+							     type_name(o->type),
+				    ev->dst);
+	}
 }
 
 static int do_ref(struct sim *s, const struct sim_event *ev,
@@ -224,7 +223,7 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 {
 	oref src = 0, dst = 0;
 	uint32_t name = 0;
-	uint32_t at;
+	int64_t hash;
 	int rc;
 
 	if ((rc = lookup(s, ev->id, ev->id_col, &src, &name, diag)))
@@ -258,14 +257,10 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 		dict_insert(s, src, dst);
 		return SIM_OK;
 	case SIM_T_SET:
-		if ((rc = check_hashable(s, ev, dst, diag)))
+		if ((rc = member_hash(s, ev, dst, &hash, diag)))
 			return rc;
-		if (find_equal(s, src, dst, &at)) {
+		if (!set_add(s, src, dst, hash))
 			heap_effect(s, SIM_FX_SET_DUPLICATE, OBJ(s, dst)->type, 0);
-			return SIM_OK;
-		}
-		heap_incref(s, dst);
-		heap_refs_push(s, src, dst);
 		return SIM_OK;
 	case SIM_T_OBJECT:
 		set_attribute(s, src, dst);
@@ -294,12 +289,17 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "unref on tuple '%s': tuples are immutable",
 				    ev->id);
-	case SIM_T_SET:
-		if ((rc = check_hashable(s, ev, dst, diag)))
+	case SIM_T_SET: {
+		int64_t hash;
+		oref member;
+
+		if ((rc = member_hash(s, ev, dst, &hash, diag)))
 			return rc;
-		if (!find_equal(s, src, dst, &at))
+		if (!(member = set_discard(s, src, dst, hash)))
 			goto missing;
-		break;
+		heap_decref(s, member);
+		return SIM_OK;
+	}
 	case SIM_T_OBJECT:
 		if (o->dictobj)
 			holder = o->u.r->v[0];

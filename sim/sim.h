@@ -32,6 +32,7 @@ struct sim_profile {
 	int tuple_pop_max;         /* longest tuple reused from a free list */
 	int tuple_push_max;        /* longest tuple kept on a free list */
 	int shared_keys_max;       /* SHARED_KEYS_MAX_SIZE */
+	int64_t none_hash;         /* 3.12+: hash(None), a constant; 0: by address */
 	long freelist_list, freelist_dict, freelist_float, freelist_tuple;
 	/*
 	 * Estimated bytes, from sys.getsizeof on the release (64-bit): per

@@ -76,14 +76,29 @@ struct blob {
 /*
  * A container's references, in container order: list items, tuple slots
  * (filled ones: len <= cap, cap is the tuple's length), dict values in
- * insertion order, set members in insertion order, and an instance's
- * attribute values in insertion order (or its one materialized dict).
+ * insertion order, and an instance's attribute values in insertion order
+ * (or its one materialized dict).
+ *
+ * A set's block is its hash table, as setobject.c lays it out: len == cap
+ * slots (a power of two, at least 8), v[i] the key of slot i (0 when the
+ * slot is unused or a dummy), followed by cap int64_t hashes (set.c's
+ * HASHES: 0 in an unused slot, -1 in a dummy).  So v[] holds 0s, which
+ * every walk of a set skips, and a walk in index order is set_traverse's.
  */
 struct refs {
 	uint32_t len;
 	uint32_t cap;
-	uint32_t next_attr;  /* object: number of the next attribute (a0, a1...) */
-	uint32_t nvalues;    /* object: size of its inline values array */
+	union {
+		struct {
+			uint32_t next_attr; /* object: number of the next attribute (a0, a1...) */
+			uint32_t nvalues;   /* object: size of its inline values array */
+		};
+		struct {
+			uint32_t used;      /* set: live keys */
+			uint32_t fill;      /* set: live keys and dummies */
+		};
+		int64_t hash;               /* tuple: hash(), once hstate says so */
+	};
 	oref v[];
 };
 
@@ -98,7 +113,10 @@ struct obj {
 	uint8_t type;          /* enum sim_type or OT_* */
 	uint8_t flags;         /* OF_* */
 	uint8_t list;          /* LIST_* */
-	uint8_t dictobj;       /* object: 1 when its attributes live in a dict */
+	union {
+		uint8_t dictobj; /* object: 1 when its attributes live in a dict */
+		uint8_t hstate;  /* tuple: HS_* (set.c), what py_hash knows of it */
+	};
 	oref names;            /* first name bound to this object, 0 if none */
 	union {
 		int64_t i;       /* int, bool */
@@ -181,6 +199,13 @@ struct sim {
 	oref *markstack;
 	uint32_t capmark;
 
+	/* set.c: py_hash's stack of tuples being hashed, py_equal's memory
+	 * of tuple pairs found equal during one comparison */
+	struct hash_frame *hstack;
+	uint32_t caphstack;
+	struct eq_pair *eqmemo;
+	uint32_t neqmemo, eqmemo_used, eqmemo_stamp;
+
 	/* dealloc worklist, so freeing deep structures needs no C stack */
 	oref *pending;
 	uint32_t npending, cappending;
@@ -259,9 +284,21 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev);
 oref cache_new_attrdict(struct sim *s, const oref *protect, int nprotect);
 int cache_release_to_freelist(struct sim *s, oref h);
 void cache_clear_freelists(struct sim *s);
-int py_hashable(const struct sim *s, oref h);
-int py_equal(const struct sim *s, oref a, oref b);
 void cache_release(struct sim *s);
+
+/* set.c */
+enum {
+	SIM_HASH_OK,
+	SIM_HASH_UNHASHABLE, /* a list, dict or set, or a tuple holding one */
+	SIM_HASH_UNFILLED,   /* a tuple not filled yet, or holding one */
+	SIM_HASH_RECURSIVE,  /* a tuple that holds itself */
+};
+int py_hash(struct sim *s, oref h, int64_t *out);
+int py_equal(struct sim *s, oref a, oref b);
+int set_add(struct sim *s, oref so, oref key, int64_t hash);
+oref set_discard(struct sim *s, oref so, oref key, int64_t hash);
+void set_clear(struct sim *s, oref so);
+void set_release(struct sim *s);
 
 /* census.c */
 void census_maybe(struct sim *s);

@@ -471,12 +471,17 @@ char *th_fingerprint(const struct th *t)
 	     h = s->objs[h].rc_next) {
 		const struct obj *o = &s->objs[h];
 
+		/* A tuple's remembered hash (hstate, u.r->hash) is a cache,
+		 * not something an event changes: it stays out. */
+		int inst = o->type == SIM_T_OBJECT, set = o->type == SIM_T_SET;
+
 		tb_add(&b, "#%u t%d rc%lld f%d l%d d%d n%u:", h, o->type,
-		       (long long)o->refcnt, o->flags, o->list, o->dictobj,
-		       o->names);
+		       (long long)o->refcnt, o->flags, o->list,
+		       inst ? o->dictobj : 0, o->names);
 		if (sim_is_gc_type(o->type) && o->u.r) {
 			tb_add(&b, " cap%u next%u nv%u", o->u.r->cap,
-			       o->u.r->next_attr, o->u.r->nvalues);
+			       inst ? o->u.r->next_attr : set ? o->u.r->used : 0,
+			       inst ? o->u.r->nvalues : set ? o->u.r->fill : 0);
 			for (uint32_t i = 0; i < o->u.r->len; i++)
 				tb_add(&b, " %u", o->u.r->v[i]);
 		}
