@@ -395,7 +395,12 @@ void gc_step_end(struct sim *s)
 {
 	if (s->gc_scheduled && s->building == 0) {
 		s->gc_scheduled = 0;
-		if (s->enabled) {
+		/*
+		 * Scheduling needed gc.enabled; a gc.disable() since (possible
+		 * while a tuple is filled) stops the collection in 3.13, but
+		 * 3.12's _Py_RunGC does not look (measured, 3.12.1 and 3.13.0).
+		 */
+		if (s->enabled || !s->prof->deferred_gc_if_enabled) {
 			s->collecting = 1;
 			collect_generations(s, 1);
 			s->collecting = 0;

@@ -44,6 +44,7 @@ static const struct sim_profile py312 = {
 	.versions = "CPython 3.12.x",
 	.threshold = { 700, 10, 10 },
 	.deferred_gc = 1,
+	.deferred_gc_if_enabled = 0,
 	.immortal = 1,
 	/* PyUnicode_InternInPlace immortalizes every interned string. */
 	.interned_immortal = 1,
@@ -58,6 +59,7 @@ static const struct sim_profile py313 = {
 	/* The raise to 2000 came with the incremental GC and outlived it. */
 	.threshold = { 2000, 10, 10 },
 	.deferred_gc = 1,
+	.deferred_gc_if_enabled = 1,
 	.immortal = 1,
 	/*
 	 * Mortal again: code constants go through _PyUnicode_InternMortal

@@ -27,6 +27,8 @@ struct sim_profile {
 	const char *versions;      /* the releases it stands for */
 	long threshold[3];         /* default thresholds */
 	int deferred_gc;           /* 3.12+: collect at the step's end */
+	int deferred_gc_if_enabled; /* 3.13+: _Py_RunGC skips a scheduled
+				       collection if gc.disable() came since */
 	int immortal;              /* 3.12+: the caches' objects immortal */
 	int interned_immortal;     /* interned strs immortal: 3.12 only */
 	int tuple_pop_max;         /* longest tuple reused from a free list */
