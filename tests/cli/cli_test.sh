@@ -4,40 +4,14 @@
 # usage: cli_test.sh GCSIM TESTDIR TRACESDIR
 set -u
 gcsim=$1 dir=$2 traces=$3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-check() { # name, expected status, command...
-	name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: exit $got, want $want"
-		cat "$tmp/out" "$tmp/err"
-	fi
-}
-
-contains() { # name, file, text
-	if grep -qF -- "$3" "$tmp/$2"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL $1: '$3' not in $2:"
-		cat "$tmp/$2"
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 check wrong-expect 1 "$gcsim" check "$dir/wrong-expect.trace"
 contains wrong-refcnt out "$dir/wrong-expect.trace:5: expected refcnt 3 for 'b', found 2"
 if grep -q "wrong-expect.trace:6:" "$tmp/out"; then # a true expectation is not listed
-	fail=$((fail + 1)); echo "FAIL true-expect-listed"
+	bad true-expect-listed
 else
-	pass=$((pass + 1))
+	ok
 fi
 contains wrong-freed out "$dir/wrong-expect.trace:7: expected 'a' freed, found it alive (refcnt 1)"
 contains fail-line out "FAIL  $dir/wrong-expect.trace (2 of 3 expectations failed, python 3.12)"
@@ -83,8 +57,8 @@ check compare-bad-threshold 2 "$gcsim" compare --threshold 5,x "$dir/garbage-wai
 # The same events as text, JSON and JSON lines give the same replay.
 for f in "$traces"/*.trace; do
 	b=$(basename "$f" .trace)
-	"$gcsim" convert "$f" "$tmp/$b.json" || { fail=$((fail + 1)); echo "FAIL convert $b.json"; continue; }
-	"$gcsim" convert "$f" "$tmp/$b.jsonl" || { fail=$((fail + 1)); echo "FAIL convert $b.jsonl"; continue; }
+	"$gcsim" convert "$f" "$tmp/$b.json" || { bad "convert $b.json"; continue; }
+	"$gcsim" convert "$f" "$tmp/$b.jsonl" || { bad "convert $b.jsonl"; continue; }
 	"$gcsim" convert "$tmp/$b.json" "$tmp/$b.back.trace"
 	"$gcsim" run --format jsonl "$f" >"$tmp/a" 2>/dev/null
 	for g in "$tmp/$b.json" "$tmp/$b.jsonl" "$tmp/$b.back.trace"; do
@@ -92,12 +66,7 @@ for f in "$traces"/*.trace; do
 		# Converting drops comments, which moves lines: compare all but "line".
 		sed 's/"line":[0-9]*,//' "$tmp/a" >"$tmp/a2"
 		sed 's/"line":[0-9]*,//' "$tmp/b" >"$tmp/b2"
-		if cmp -s "$tmp/a2" "$tmp/b2"; then
-			pass=$((pass + 1))
-		else
-			fail=$((fail + 1))
-			echo "FAIL same replay: $f vs $(basename "$g")"
-		fi
+		same "same replay: $f vs $(basename "$g")" "$tmp/a2" "$tmp/b2"
 	done
 done
 
@@ -128,5 +97,4 @@ contains long-path-check out "$long/bad-event.trace:2:1: unknown event 'frob'"
 check stdin 0 sh -c "\"$gcsim\" run --quiet - < \"$traces/two-list-cycle.trace\""
 contains stdin-summary out "summary:"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,37 +5,9 @@
 # usage: gen_test.sh GCSIM
 set -u
 gcsim=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
 models="handler cache tree batch"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-check() { # name, expected status, command...
-	name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		ok
-	else
-		bad "$name: exit $got, want $want"
-		head -c 2000 "$tmp/out" "$tmp/err"
-	fi
-}
-
-contains() { # name, file, text
-	if grep -qF -- "$3" "$tmp/$2"; then
-		ok
-	else
-		bad "$1: '$3' not in $2:"
-		head -c 2000 "$tmp/$2"
-	fi
-}
-
-# Events in a trace: lines that are not comments or settings.
 events() { grep -vc '^#' "$1"; }
 
 # "N freed by the collector" from a text summary.
@@ -149,5 +121,4 @@ check help 0 "$gcsim" gen --help
 contains help-usage out "usage: gcsim gen [options]"
 for m in $models; do contains "help-$m" out "  $m "; done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,46 +6,7 @@
 set -u
 gcsim=$1 dir=$2
 case $gcsim in /*) ;; *) gcsim=$PWD/$gcsim ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-check() { # name, expected status, command...
-	name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		ok
-	else
-		bad "$name: exit $got, want $want"
-		head -c 2000 "$tmp/out" "$tmp/err"
-	fi
-}
-
-contains() { # name, file, text
-	if grep -qF -- "$3" "$tmp/$2"; then
-		ok
-	else
-		bad "$1: '$3' not in $2:"
-		head -c 2000 "$tmp/$2"
-	fi
-}
-
-lacks() { # name, file, text
-	if grep -qF -- "$3" "$tmp/$2"; then
-		bad "$1: '$3' in $2"
-	else
-		ok
-	fi
-}
-
-same() { # name, file, file
-	if [ -f "$2" ] && [ -f "$3" ] && cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # Files in a directory, to see that nothing (no temporary file) is left.
 nfiles() { find "$1" -mindepth 1 | wc -l; }
@@ -278,5 +239,4 @@ for c in run check compare gen convert; do
 	done <"$tmp/names"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
