@@ -119,23 +119,18 @@ struct sim_reader {
 	unsigned char cls[256]; /* C_PLAIN | C_ID for each byte */
 };
 
-static const char *const op_names[] = {
-	"alloc", "ref", "unref", "del", "collect", "gc", "expect", "setting",
-};
+#define NAME_OF_OP(e, name, usage) name,
+static const char *const op_names[] = { SIM_OP_LIST(NAME_OF_OP) };
+#undef NAME_OF_OP
 
-static const char *const type_names[SIM_T_COUNT_] = {
-	"none", "bool", "int", "float", "str", "bytes", "tuple",
-	"list", "dict", "set", "object",
-};
+#define NAME_OF(e, name) name,
+static const char *const type_names[SIM_T_COUNT_] = { SIM_TYPE_LIST(NAME_OF) };
+static const char *const gc_names[] = { SIM_GC_LIST(NAME_OF) };
+#undef NAME_OF
 
-static const char *const gc_names[] = {
-	"enable", "disable", "threshold", "freeze", "unfreeze",
-};
-
-static const char *const expect_names[] = {
-	"refcnt", "alive", "freed", "tracked", "untracked", "gen", "same",
-	"count", "collections", "collected", "freelist",
-};
+#define NAME_OF_EXPECT(e, name, args, usage, what, max) name,
+static const char *const expect_names[] = { SIM_EXPECT_LIST(NAME_OF_EXPECT) };
+#undef NAME_OF_EXPECT
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -148,20 +143,22 @@ static const struct expect_form {
 	const char *what;       /* name of the number, for messages */
 	long long max;
 } expect_forms[] = {
-	[SIM_EXPECT_REFCNT] = { X_ID | X_NUM, "ID N", "refcount", LONG_MAX },
-	[SIM_EXPECT_ALIVE] = { X_ID, "ID", NULL, 0 },
-	[SIM_EXPECT_FREED] = { X_ID, "ID", NULL, 0 },
-	[SIM_EXPECT_TRACKED] = { X_ID, "ID", NULL, 0 },
-	[SIM_EXPECT_UNTRACKED] = { X_ID, "ID", NULL, 0 },
-	[SIM_EXPECT_GEN] = { X_ID | X_NUM, "ID G", "generation", 2 },
-	[SIM_EXPECT_SAME] = { X_ID | X_ID2, "ID ID", NULL, 0 },
-	[SIM_EXPECT_COUNT] = { X_NUM3, "C0 C1 C2", "count", LONG_MAX },
-	[SIM_EXPECT_COLLECTIONS] = { X_NUM3, "K0 K1 K2", "collection count",
-				     LONG_MAX },
-	[SIM_EXPECT_COLLECTED] = { X_NUM, "N", "collected count", LONG_MAX },
-	[SIM_EXPECT_FREELIST] = { X_FLTYPE | X_NUM, "TYPE N",
-				  "free list length", LONG_MAX },
+#define EXPECT_FORM(e, name, args, usage, what, max) { args, usage, what, max },
+	SIM_EXPECT_LIST(EXPECT_FORM)
+#undef EXPECT_FORM
 };
+
+/* "a, b or c": the words a message offers, from the language's lists. */
+static const char *choices(char *buf, size_t sz, const char *const *names, int n)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && at < sz; i++)
+		at += (size_t)snprintf(buf + at, sz - at, "%s%s",
+				       i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+	return buf;
+}
 
 const char *sim_op_name(enum sim_op op)
 {
@@ -1062,7 +1059,8 @@ static int text_gc(struct sim_reader *r, struct sim_diag *d, struct line *L,
 
 	if (L->n < 2)
 		return fail(r, d, r->lineno, t[0].col,
-			    "gc needs an action: enable, disable, freeze, unfreeze or threshold");
+			    "gc needs an action: %s",
+			    choices(usage, sizeof(usage), gc_names, NELEM(gc_names)));
 	a = t[1].quoted ? -1 : lookup(gc_names, NELEM(gc_names), t[1].s, t[1].len);
 	if (a < 0)
 		return fail(r, d, r->lineno, t[1].col,
@@ -1091,14 +1089,15 @@ static int text_expect(struct sim_reader *r, struct sim_diag *d,
 {
 	const struct expect_form *f;
 	struct tok *t = L->t;
-	char usage[64];
+	char usage[64], words[160];
 	struct shown b;
 	long long n;
 	int kind, nargs, a = 2, k, rc;
 
 	if (L->n < 2)
 		return fail(r, d, r->lineno, t[0].col,
-			    "expect needs a kind: refcnt, alive, freed, tracked, untracked, gen, same, count, collections, collected or freelist");
+			    "expect needs a kind: %s",
+			    choices(words, sizeof(words), expect_names, NELEM(expect_names)));
 	kind = t[1].quoted ? -1 :
 		lookup(expect_names, NELEM(expect_names), t[1].s,
 			   t[1].len);

@@ -19,58 +19,31 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "tracelang.h"
 
 #define SIM_ID_MAX 255          /* longest ID, in bytes */
 #define SIM_TUPLE_MAX 100000000 /* longest tuple a trace may allocate */
 #define SIM_VERSION_MAX 31      /* longest "#: python" value, in bytes */
 
-enum sim_op {
-	SIM_OP_ALLOC,   /* alloc ID TYPE [VALUE] */
-	SIM_OP_REF,     /* ref SRC DST, or ref ID (dst == NULL: a root reference) */
-	SIM_OP_UNREF,   /* unref SRC DST */
-	SIM_OP_DEL,     /* del ID, or unref ID */
-	SIM_OP_COLLECT, /* collect [GEN] */
-	SIM_OP_GC,      /* gc enable|disable|threshold|freeze|unfreeze */
-	SIM_OP_EXPECT,  /* expect KIND ARGS... (not a step) */
-	SIM_OP_SETTING, /* #: python X / #: threshold T0 [T1 [T2]] (not a step) */
-};
+/* The enums come from the lists in tracelang.h, one constant per word. */
+#define SIM_ENUM_OP(e, name, usage) SIM_OP_##e,
+enum sim_op { SIM_OP_LIST(SIM_ENUM_OP) };
+#undef SIM_ENUM_OP
 
+#define SIM_ENUM_TYPE(e, name) SIM_T_##e,
 enum sim_type {
-	SIM_T_NONE,
-	SIM_T_BOOL,
-	SIM_T_INT,
-	SIM_T_FLOAT,
-	SIM_T_STR,
-	SIM_T_BYTES,
-	SIM_T_TUPLE,
-	SIM_T_LIST,
-	SIM_T_DICT,
-	SIM_T_SET,
-	SIM_T_OBJECT,
+	SIM_TYPE_LIST(SIM_ENUM_TYPE)
 	SIM_T_COUNT_ /* number of types a trace can name */
 };
+#undef SIM_ENUM_TYPE
 
-enum sim_gc_action {
-	SIM_GC_ENABLE,
-	SIM_GC_DISABLE,
-	SIM_GC_THRESHOLD,
-	SIM_GC_FREEZE,
-	SIM_GC_UNFREEZE,
-};
+#define SIM_ENUM_GC(e, name) SIM_GC_##e,
+enum sim_gc_action { SIM_GC_LIST(SIM_ENUM_GC) };
+#undef SIM_ENUM_GC
 
-enum sim_expect_kind {
-	SIM_EXPECT_REFCNT,      /* refcnt ID N */
-	SIM_EXPECT_ALIVE,       /* alive ID */
-	SIM_EXPECT_FREED,       /* freed ID */
-	SIM_EXPECT_TRACKED,     /* tracked ID */
-	SIM_EXPECT_UNTRACKED,   /* untracked ID */
-	SIM_EXPECT_GEN,         /* gen ID G */
-	SIM_EXPECT_SAME,        /* same ID ID */
-	SIM_EXPECT_COUNT,       /* count C0 C1 C2 */
-	SIM_EXPECT_COLLECTIONS, /* collections K0 K1 K2 */
-	SIM_EXPECT_COLLECTED,   /* collected N */
-	SIM_EXPECT_FREELIST,    /* freelist TYPE N */
-};
+#define SIM_ENUM_EXPECT(e, name, args, usage, what, max) SIM_EXPECT_##e,
+enum sim_expect_kind { SIM_EXPECT_LIST(SIM_ENUM_EXPECT) };
+#undef SIM_ENUM_EXPECT
 
 enum sim_setting {
 	SIM_SET_PYTHON,    /* str: the profile name */

@@ -344,7 +344,7 @@ static void gc_errors_are_reported(void **state)
 {
 	(void)state;
 	text_error("gc\n", 1, 1,
-		   "gc needs an action: enable, disable, freeze, unfreeze or threshold");
+		   "gc needs an action: enable, disable, threshold, freeze or unfreeze");
 	text_error("gc stop\n", 1, 4, "unknown gc action 'stop'");
 	text_error("gc enable now\n", 1, 11,
 		   "gc enable takes no arguments, got 1 argument");
