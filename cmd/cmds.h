@@ -21,4 +21,20 @@ extern const struct cli_option convert_options[];
 extern const struct cli_option compare_options[];
 extern const struct cli_option gen_options[];
 
+/* A subcommand, as main.c's table lists it. */
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const struct cli_option *options;
+	const char *synopsis;  /* its arguments after "[options]" */
+};
+
+/*
+ * The documents made from the command table, so they list exactly what
+ * --help does: the man page gcsim.1 (roff) and bash's completion.
+ */
+void doc_man(FILE *f, const struct command *cmds, size_t n);
+void doc_bash_completion(FILE *f, const struct command *cmds, size_t n);
+
 #endif

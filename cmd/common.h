@@ -57,6 +57,7 @@ enum {
 	OPT_CYCLE_RATE,
 	OPT_LIFETIME,
 	OPT_SIZE,
+	OPT_CHANGES,
 };
 
 /*

@@ -8,24 +8,19 @@
 #include "cmds.h"
 #include "common.h"
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const struct cli_option *options;
-};
-
 static const struct command commands[] = {
 	{ "run", cmd_run, "replay a trace, one line per step, then a summary",
-	  run_options },
+	  run_options, "TRACE|-" },
 	{ "check", cmd_check, "run scenario files and check their expect lines",
-	  check_options },
+	  check_options, "FILE..." },
 	{ "compare", cmd_compare, "replay one trace under several settings, side by side",
-	  compare_options },
-	{ "gen", cmd_gen, "write a synthetic workload trace", gen_options },
+	  compare_options, "TRACE|-" },
+	{ "gen", cmd_gen, "write a synthetic workload trace", gen_options, "" },
 	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines",
-	  convert_options },
+	  convert_options, "IN OUT" },
 };
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
 {
@@ -35,7 +30,7 @@ static void usage(FILE *f)
 		   "reference counts, the three GC generations, caches and free lists.\n"
 		   "\n"
 		   "commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n"
 		   "Each command takes --help.  Profiles: ");
@@ -46,6 +41,35 @@ static void usage(FILE *f)
 		   "Exit status: 0 success, 1 an expect line failed, 2 usage error,\n"
 		   "3 invalid trace, 4 I/O error, 5 internal error (--check).\n",
 		   sim_profile_default()->name);
+}
+
+/*
+ * Not in --help: the build's, `gcsim --man [OUT]` and
+ * `gcsim --completion bash [OUT]` write the man page and the completion
+ * script from the tables above.
+ */
+static int document(int argc, char **argv)
+{
+	int man = strcmp(argv[0], "--man") == 0;
+	int nargs = man ? 1 : 2;
+	struct out_file out;
+
+	if (!man && (argc < 2 || strcmp(argv[1], "bash") != 0)) {
+		errorf("--completion takes bash");
+		return EXIT_USAGE;
+	}
+	if (argc > nargs + 1) {
+		errorf("%s takes at most one output file", argv[0]);
+		return EXIT_USAGE;
+	}
+	int status = out_open(&out, argc > nargs ? argv[nargs] : "-");
+	if (status != EXIT_PASS)
+		return status;
+	if (man)
+		doc_man(out.f, commands, NCOMMANDS);
+	else
+		doc_bash_completion(out.f, commands, NCOMMANDS);
+	return finish_stdout(out_close(&out, EXIT_PASS));
 }
 
 int main(int argc, char **argv)
@@ -63,8 +87,10 @@ int main(int argc, char **argv)
 		printf("gcsim %s\n", GCSIM_VERSION);
 		return finish_stdout(EXIT_PASS);
 	}
+	if (strcmp(argv[1], "--man") == 0 || strcmp(argv[1], "--completion") == 0)
+		return document(argc - 1, argv + 1);
 	/* Every command's output is checked here, once: a write error is 4. */
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return finish_stdout(commands[i].fn(argc - 1, argv + 1));
 	errorf("unknown command '%s' (see gcsim --help)", argv[1]);

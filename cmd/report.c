@@ -240,39 +240,151 @@ static void json_collection(FILE *f, const struct sim_collection *c)
 		c->freelists_cleared ? "true" : "false", why);
 }
 
-void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
-		      const struct sim_step *st)
+static void json_counts(FILE *f, const struct sim_step *st)
 {
-	(void)s;
-	fprintf(f, "{\"step\":%" PRIu64 ",\"line\":%lu,\"op\":\"%s\",\"count\":[%ld,%ld,%ld]"
-		",\"gen_sizes\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
-		",\"freelist\":{\"list\":%ld,\"dict\":%ld,\"float\":%ld,\"tuple\":[",
-		st->step, st->line, sim_op_name(ev->op), st->count[0], st->count[1],
-		st->count[2], st->gen_sizes[0], st->gen_sizes[1], st->gen_sizes[2],
-		st->freelist.list, st->freelist.dict, st->freelist.flt);
+	fprintf(f, ",\"count\":[%ld,%ld,%ld]", st->count[0], st->count[1], st->count[2]);
+}
+
+static void json_gen_sizes(FILE *f, const struct sim_step *st)
+{
+	fprintf(f, ",\"gen_sizes\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
+		st->gen_sizes[0], st->gen_sizes[1], st->gen_sizes[2]);
+}
+
+static void json_tuple_freelists(FILE *f, const struct sim_freelist_sizes *fl)
+{
+	fputs("\"tuple\":[", f);
 	for (int i = 0; i < SIM_TUPLE_FREELISTS; i++)
-		fprintf(f, "%s%ld", i ? "," : "", st->freelist.tuple[i]);
-	fputs("]},\"collections\":[", f);
+		fprintf(f, "%s%ld", i ? "," : "", fl->tuple[i]);
+	fputc(']', f);
+}
+
+static void json_collections(FILE *f, const struct sim_step *st)
+{
+	fputs(",\"collections\":[", f);
 	for (uint32_t i = 0; i < st->ncollections; i++) {
 		if (i)
 			fputc(',', f);
 		json_collection(f, &st->collections[i]);
 	}
-	fputs("],\"refcnt\":", f);
+	fputc(']', f);
+}
+
+/* The refcount as the JSON shows it; -1: null (no object, or freed). */
+static int64_t json_refcnt_value(const struct sim_step *st)
+{
 	if (!st->has_refcnt || !st->alive)
-		fputs("null", f);
-	else if (st->immortal)
-		fprintf(f, "%lld", SIM_IMMORTAL_REFCNT);
+		return -1;
+	return st->immortal ? (int64_t)SIM_IMMORTAL_REFCNT : st->refcnt;
+}
+
+static void json_refcnt(FILE *f, int64_t v)
+{
+	if (v < 0)
+		fputs(",\"refcnt\":null", f);
 	else
-		fprintf(f, "%" PRId64, st->refcnt);
+		fprintf(f, ",\"refcnt\":%" PRId64, v);
+}
+
+static void json_freed(FILE *f, const struct sim_step *st)
+{
 	fputs(",\"freed\":[", f);
 	for (uint32_t i = 0; i < st->nfreed; i++)
 		fprintf(f, "%s\"%s\"", i ? "," : "", st->freed[i]);
-	fprintf(f, "],\"stats\":[[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "],[%" PRIu64 ",%" PRIu64
-		",%" PRIu64 "],[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]]}\n",
-		st->stats[0].collections, st->stats[0].collected, st->stats[0].uncollectable,
-		st->stats[1].collections, st->stats[1].collected, st->stats[1].uncollectable,
-		st->stats[2].collections, st->stats[2].collected, st->stats[2].uncollectable);
+	fputc(']', f);
+}
+
+static void json_stats(FILE *f, const struct sim_genstats *g)
+{
+	fprintf(f, ",\"stats\":[[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "],[%" PRIu64 ",%" PRIu64
+		",%" PRIu64 "],[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]]",
+		g[0].collections, g[0].collected, g[0].uncollectable,
+		g[1].collections, g[1].collected, g[1].uncollectable,
+		g[2].collections, g[2].collected, g[2].uncollectable);
+}
+
+void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
+		      const struct sim_step *st)
+{
+	(void)s;
+	fprintf(f, "{\"step\":%" PRIu64 ",\"line\":%lu,\"op\":\"%s\"",
+		st->step, st->line, sim_op_name(ev->op));
+	json_counts(f, st);
+	json_gen_sizes(f, st);
+	fprintf(f, ",\"freelist\":{\"list\":%ld,\"dict\":%ld,\"float\":%ld,",
+		st->freelist.list, st->freelist.dict, st->freelist.flt);
+	json_tuple_freelists(f, &st->freelist);
+	fputc('}', f);
+	json_collections(f, st);
+	json_refcnt(f, json_refcnt_value(st));
+	json_freed(f, st);
+	json_stats(f, st->stats);
+	fputs("}\n", f);
+}
+
+static void remember(struct report_json_changes *c, const struct sim_step *st)
+{
+	c->started = 1;
+	memcpy(c->count, st->count, sizeof(c->count));
+	memcpy(c->gen_sizes, st->gen_sizes, sizeof(c->gen_sizes));
+	c->freelist = st->freelist;
+	c->ncollections = st->ncollections;
+	c->refcnt = json_refcnt_value(st);
+	c->nfreed = st->nfreed;
+	memcpy(c->stats, st->stats, sizeof(c->stats));
+}
+
+static int stats_differ(const struct sim_genstats *a, const struct sim_genstats *b)
+{
+	for (int i = 0; i < 3; i++)
+		if (a[i].collections != b[i].collections || a[i].collected != b[i].collected ||
+		    a[i].uncollectable != b[i].uncollectable)
+			return 1;
+	return 0;
+}
+
+void report_json_changes(FILE *f, struct report_json_changes *c,
+			 const struct sim_event *ev, const struct sim_step *st)
+{
+	const struct sim_freelist_sizes *was = &c->freelist, *now = &st->freelist;
+	int64_t refcnt = json_refcnt_value(st);
+	const char *sep = "";
+
+	if (!c->started) {
+		report_json_step(f, NULL, ev, st);
+		remember(c, st);
+		return;
+	}
+	fprintf(f, "{\"step\":%" PRIu64 ",\"line\":%lu,\"op\":\"%s\"",
+		st->step, st->line, sim_op_name(ev->op));
+	if (memcmp(c->count, st->count, sizeof(c->count)) != 0)
+		json_counts(f, st);
+	if (memcmp(c->gen_sizes, st->gen_sizes, sizeof(c->gen_sizes)) != 0)
+		json_gen_sizes(f, st);
+	if (memcmp(was, now, sizeof(*now)) != 0) {
+		fputs(",\"freelist\":{", f);
+		if (was->list != now->list)
+			fprintf(f, "%s\"list\":%ld", sep, now->list), sep = ",";
+		if (was->dict != now->dict)
+			fprintf(f, "%s\"dict\":%ld", sep, now->dict), sep = ",";
+		if (was->flt != now->flt)
+			fprintf(f, "%s\"float\":%ld", sep, now->flt), sep = ",";
+		if (memcmp(was->tuple, now->tuple, sizeof(now->tuple)) != 0) {
+			fputs(sep, f);
+			json_tuple_freelists(f, now);
+		}
+		fputc('}', f);
+	}
+	if (st->ncollections || c->ncollections)
+		json_collections(f, st);
+	if (refcnt != c->refcnt)
+		json_refcnt(f, refcnt);
+	if (st->nfreed || c->nfreed)
+		json_freed(f, st);
+	if (stats_differ(c->stats, st->stats))
+		json_stats(f, st->stats);
+	fputs("}\n", f);
+	remember(c, st);
 }
 
 struct live_dump {

@@ -16,6 +16,25 @@ void report_text_summary(FILE *f, const sim *s, uint64_t steps);
 
 void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
 		      const struct sim_step *st);
+/*
+ * The JSON lines of `run --changes`: the first step whole, then each step's
+ * step, line and op and only the keys whose values differ from the
+ * previous step's; freelist holds only its members that changed.  The
+ * caller zeroes the struct before the first step.
+ */
+struct report_json_changes {
+	int started;
+	long count[3];
+	uint64_t gen_sizes[3];
+	struct sim_freelist_sizes freelist;
+	uint32_t ncollections;   /* the lists' lengths: a non-empty list, or */
+	uint32_t nfreed;         /* an empty one after one, is a change */
+	int64_t refcnt;          /* -1: null */
+	struct sim_genstats stats[3];
+};
+
+void report_json_changes(FILE *f, struct report_json_changes *c,
+			 const struct sim_event *ev, const struct sim_step *st);
 void report_json_summary(FILE *f, const sim *s, uint64_t steps);
 
 /* One collection as a sentence: why it ran and what it found. */

@@ -13,6 +13,8 @@ enum out_format { OUT_TEXT, OUT_JSONL };
 
 struct run_ctx {
 	enum out_format format;
+	int changes;              /* jsonl: only what changed (--changes) */
+	struct report_json_changes last;
 	int quiet;
 	int progress;
 	int expect_failed;
@@ -31,6 +33,11 @@ const struct cli_option run_options[] = {
 	{ "format", OPT_FORMAT, "text|jsonl",
 	  "output format (default text; jsonl: one object\n"
 	  "per step, then a summary, keys in the README)" },
+	{ "changes", OPT_CHANGES, NULL,
+	  "with --format jsonl: after the first step, each\n"
+	  "record holds step, line, op and only the keys\n"
+	  "whose values changed since the previous step\n"
+	  "(freelist: its members that did)" },
 	{ "quiet", 'q', NULL, "print the summary only" },
 	CLI_OPTION_CHECK,
 	{ "stress", OPT_STRESS, NULL,
@@ -79,7 +86,9 @@ static int on_step(void *arg, const struct sim_event *ev, const struct sim_step 
 	c->steps++;
 	if (c->quiet)
 		return 0;
-	if (c->format == OUT_JSONL)
+	if (c->format == OUT_JSONL && c->changes)
+		report_json_changes(stdout, &c->last, ev, st);
+	else if (c->format == OUT_JSONL)
 		report_json_step(stdout, NULL, ev, st);
 	else
 		report_text_step(stdout, NULL, ev, st);
@@ -156,6 +165,9 @@ int cmd_run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_CHANGES:
+			c.changes = 1;
+			break;
 		case OPT_PROGRESS:
 			c.progress = 1;
 			break;
@@ -171,6 +183,10 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		errorf("run takes exactly one TRACE (see gcsim run --help)");
+		return EXIT_USAGE;
+	}
+	if (c.changes && c.format != OUT_JSONL) {
+		errorf("run --changes needs --format jsonl");
 		return EXIT_USAGE;
 	}
 	c.quiet = o.quiet;
