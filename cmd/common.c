@@ -105,10 +105,10 @@ void cli_help(FILE *f, const struct cli_option *opts)
 	if (has_python) {
 		const struct sim_profile *const *p = sim_profiles();
 
-		fputs("\nprofiles for --python:", f);
+		fprintf(f, "\nprofiles for --python (default %s):\n",
+			sim_profile_default()->name);
 		for (int i = 0; p[i]; i++)
-			fprintf(f, "%s %s", i ? "," : "", p[i]->name);
-		fprintf(f, " (default %s)\n", sim_profile_default()->name);
+			fprintf(f, "  %-6s%s\n", p[i]->name, p[i]->versions);
 	}
 }
 

@@ -300,8 +300,12 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 		heap_track(s, h);
 		return h;
 	case SIM_T_DICT:
-		/* new_dict: dicts start untracked (MAINTAIN_TRACKING). */
-		return gc_object(s, SIM_T_DICT, &s->fl.dict, 0, 0);
+		/* new_dict: dicts start untracked (MAINTAIN_TRACKING) up to
+		 * 3.13, tracked from 3.14 on. */
+		h = gc_object(s, SIM_T_DICT, &s->fl.dict, 0, 0);
+		if (s->prof->dict_always_tracked)
+			heap_track(s, h);
+		return h;
 	case SIM_T_SET:
 		h = gc_object(s, SIM_T_SET, NULL, 0, 0);
 		heap_track(s, h);

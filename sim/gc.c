@@ -305,7 +305,9 @@ static uint64_t collect(struct sim *s, struct sim_collection *c)
 		c->survivors = s->lists[young].size;
 		gclist_merge(s, young, old);
 	} else {
-		c->untracked_dicts = untrack_dicts(s, young);
+		/* 3.14 dropped untrack_dicts with lazy dict tracking. */
+		if (!s->prof->dict_always_tracked)
+			c->untracked_dicts = untrack_dicts(s, young);
 		c->survivors = s->lists[young].size;
 		s->long_lived_pending = 0;
 		s->long_lived_total = (int64_t)s->lists[young].size;

@@ -75,7 +75,31 @@ static const struct sim_profile py313 = {
 	COMMON_FIELDS(48, 41),
 };
 
-static const struct sim_profile *const all[] = { &py311, &py312, &py313, NULL };
+/*
+ * 3.14.5 and later: the generational collector of 3.13 forward-ported over
+ * 3.14.0-3.14.4's incremental one (gh-142516), counting in
+ * _PyObject_GC_Link and PyObject_GC_Del as 3.13 does.  What 3.14 changed
+ * around it stays: dicts are tracked from creation and never untracked
+ * (GH-127010), so a dict counts and is collected like a list.  Checked
+ * against 3.14.7.
+ */
+static const struct sim_profile py314 = {
+	.name = "3.14",
+	.versions = "CPython 3.14.5 and later (generational collector, "
+		    "not 3.14.0-3.14.4's incremental one)",
+	.threshold = { 2000, 10, 10 },
+	.deferred_gc = 1,
+	.deferred_gc_if_enabled = 1,
+	.immortal = 1,
+	.interned_immortal = 0,
+	.dict_always_tracked = 1,
+	.tuple_pop_max = 20,
+	.none_hash = 0xFCA86420,
+	COMMON_FIELDS(48, 41),
+};
+
+static const struct sim_profile *const all[] = { &py311, &py312, &py313,
+						 &py314, NULL };
 
 const struct sim_profile *sim_profile_find(const char *name)
 {

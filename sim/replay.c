@@ -119,8 +119,8 @@ static void dict_insert(struct sim *s, oref d, oref v)
 
 /*
  * make_dict_from_instance_attributes: the instance's values move into a
- * new dict (tracked if one of them may be), which the instance then
- * holds instead.
+ * new dict (tracked if one of them may be, or always from 3.14 on), which
+ * the instance then holds instead.
  */
 static oref materialize_dict(struct sim *s, oref o, oref v)
 {
@@ -133,7 +133,7 @@ static oref materialize_dict(struct sim *s, oref o, oref v)
 		heap_refs_push(s, d, or->v[i]);
 		track |= heap_may_be_tracked(s, or->v[i]);
 	}
-	if (track)
+	if (track || s->prof->dict_always_tracked)
 		heap_track(s, d);
 	or = OBJ(s, o)->u.r;
 	heap_account(s, -(int64_t)or->len * s->prof->size_per_ref[SIM_T_OBJECT]);

@@ -55,8 +55,11 @@
 #if PY_VERSION_HEX < 0x030B0000
 #error "the oracle supports CPython 3.11 and later (per-interpreter GC state with the 3.11 layout)"
 #endif
-#if PY_VERSION_HEX >= 0x030E0000
-#error "CPython 3.14 has an incremental collector with another state layout: not supported yet"
+#if PY_VERSION_HEX >= 0x030E0000 && PY_VERSION_HEX < 0x030E05F0
+#error "CPython 3.14.0-3.14.4 have the incremental collector (oracle314/ covers 3.14.2)"
+#endif
+#if PY_VERSION_HEX >= 0x030F0000
+#error "the oracle supports CPython 3.11 to 3.14 (3.14.5 and later)"
 #endif
 #ifdef Py_GIL_DISABLED
 #error "the free-threaded build has no generation lists: not supported"
@@ -158,7 +161,9 @@ static void die_python(const struct sim_event *ev, const char *what)
 
 static int freelist_list(void)
 {
-#if PY_VERSION_HEX >= 0x030D0000
+#if PY_VERSION_HEX >= 0x030E0000
+	return (int)O.interp->object_state.freelists.lists.size;
+#elif PY_VERSION_HEX >= 0x030D0000
 	return O.interp->object_state.freelists.lists.numfree;
 #else
 	return O.interp->list.numfree;
@@ -167,7 +172,9 @@ static int freelist_list(void)
 
 static int freelist_dict(void)
 {
-#if PY_VERSION_HEX >= 0x030D0000
+#if PY_VERSION_HEX >= 0x030E0000
+	return (int)O.interp->object_state.freelists.dicts.size;
+#elif PY_VERSION_HEX >= 0x030D0000
 	return O.interp->object_state.freelists.dicts.numfree;
 #else
 	return O.interp->dict_state.numfree;
@@ -176,18 +183,22 @@ static int freelist_dict(void)
 
 static int freelist_float(void)
 {
-#if PY_VERSION_HEX >= 0x030D0000
+#if PY_VERSION_HEX >= 0x030E0000
+	return (int)O.interp->object_state.freelists.floats.size;
+#elif PY_VERSION_HEX >= 0x030D0000
 	return O.interp->object_state.freelists.floats.numfree;
 #else
 	return O.interp->float_state.numfree;
 #endif
 }
 
-/* Free tuples of length SIZE (1..20).  3.11-3.13 keep one list per size,
- * indexed by size - 1. */
+/* Free tuples of length SIZE (1..20).  Every version keeps one list per
+ * size, indexed by size - 1 (3.14: one struct _Py_freelist each). */
 static int freelist_tuple(int size)
 {
-#if PY_VERSION_HEX >= 0x030D0000
+#if PY_VERSION_HEX >= 0x030E0000
+	return (int)O.interp->object_state.freelists.tuples[size - 1].size;
+#elif PY_VERSION_HEX >= 0x030D0000
 	return O.interp->object_state.freelists.tuples.numfree[size - 1];
 #else
 	return O.interp->tuple.numfree[size - 1];
@@ -451,6 +462,12 @@ static void start_python(void)
 	if (PyStatus_Exception(st))
 		Py_ExitStatusException(st);
 #endif
+	/* The layouts read below are those of the headers compiled in: the
+	 * library found at run time must be the same release. */
+	if ((Py_Version & ~0xFFUL) != (PY_VERSION_HEX & ~0xFFUL))
+		die(EXIT_PYTHON, NULL,
+		    "built for CPython %s but runs against 0x%08lx",
+		    PY_VERSION, (unsigned long)Py_Version);
 	st = Py_InitializeFromConfig(&config);
 	PyConfig_Clear(&config);
 	if (PyStatus_Exception(st))

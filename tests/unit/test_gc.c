@@ -606,6 +606,30 @@ static void dicts_are_untracked_by_full_collections_only(void **state)
 	}
 }
 
+/* 3.14 (GH-127010): new_dict tracks, and no collection untracks. */
+static void dicts_are_tracked_at_creation_from_314(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.14");
+
+	TH_OK(t, "alloc d dict\n"
+		 "expect tracked d\n"
+		 "expect gen d 0\n"
+		 "alloc i int 100000\n"
+		 "ref d i\n"
+		 "alloc o object\n"
+		 "ref o i\n");
+	assert_false(th_has_effect(t, SIM_FX_TRACKED, SIM_T_DICT));
+	TH_OK(t, "collect 2\n"
+		 "expect tracked d\n"
+		 "expect gen d 2\n");
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->untracked_dicts, 0);
+	assert_int_equal(c->survivors, 2); /* d and o */
+	assert_int_equal(c->total_after, 2);
+	th_close(t);
+}
+
 /* ---- free lists (rules 6.4) ---- */
 
 static void only_full_collections_empty_the_free_lists(void **state)
@@ -941,6 +965,7 @@ int main(void)
 		TH_TEST(an_outer_tuple_seen_first_waits_for_the_next_pass),
 		TH_TEST(move_unreachable_reorders_an_inner_tuple_behind_its_holder),
 		TH_TEST(dicts_are_untracked_by_full_collections_only),
+		TH_TEST(dicts_are_tracked_at_creation_from_314),
 		TH_TEST(only_full_collections_empty_the_free_lists),
 		TH_TEST(collect_ignores_gc_disable),
 		TH_TEST(no_automatic_collection_while_gc_is_disabled),
