@@ -66,8 +66,10 @@ EOF
 	printf 'jsonl\ntext\n' | cmp -s - "$tmp/got" && ok ||
 		bad "completion of run --format: $(cat "$tmp/got")"
 	run_bash "words gcsim compare --python 3.1"
-	"$gcsim" run --help | sed -n 's/^profiles for --python: \(.*\) (default.*/\1/p' |
-		tr -d ',' | tr ' ' '\n' | sort >"$tmp/want"
+	# --help lists the profiles one a line under "profiles for --python".
+	"$gcsim" run --help | sed -n '/^profiles for --python/,/^$/s/^  \([0-9][0-9.]*\) .*/\1/p' |
+		sort >"$tmp/want"
+	[ -s "$tmp/want" ] && ok || bad "no profiles in run --help"
 	cmp -s "$tmp/want" "$tmp/got" && ok || bad "completion of --python: $(cat "$tmp/got")"
 else
 	echo "bash not found: completion not checked"
