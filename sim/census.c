@@ -51,8 +51,9 @@ static void push_mark(struct sim *s, uint32_t *n, uint64_t *marked, oref h)
 	}
 	s->seen[h] = k;
 	(*marked)++;
-	if (!o->u.r || o->u.r->len == 0)
+	if (!o->u.r)
 		return;
+	__builtin_prefetch(o->u.r); /* read when popped */
 	if (*n == s->capmark) {
 		s->capmark = s->capmark ? 2 * s->capmark : 256;
 		s->markstack = sim_xrealloc(s->markstack, s->capmark * sizeof(oref));
