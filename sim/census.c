@@ -21,10 +21,12 @@
  *  - The live objects not marked are counted, not found: live minus the
  *    objects marked minus the cached objects that hold no references
  *    (caches are roots: those are always reachable, and never marked).
- *  - When census_step[] grows past twice the live heap, a walk of the
- *    refchain writes each garbage object's step into seen[] itself
- *    (SEEN_STEP | step) and census_step[] starts again empty: memory stays
- *    bounded by the live heap, the walk costs less than one mark per census.
+ *  - When census_step[] holds more entries than a quarter of the live
+ *    heap, a walk of the refchain writes each garbage object's step into
+ *    seen[] itself (SEEN_STEP | step) and census_step[] starts again
+ *    empty: it takes at most 2 bytes per live object (+ 512), and the
+ *    walk costs about 4 object visits per census, where the mark visits
+ *    every reachable object.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -128,7 +130,7 @@ static void census(struct sim *s)
 	if (waiting > g->peak_waiting)
 		g->peak_waiting = waiting;
 	s->last_census = s->step_no;
-	if (s->ncensus_step > 2 * s->live + 64)
+	if (s->ncensus_step > s->live / 4 + 64)
 		forget_census_steps(s);
 }
 
