@@ -53,6 +53,7 @@ static oref cached_new(struct sim *s, int type)
 	struct obj *o = OBJ(s, h);
 
 	o->flags |= OF_CACHED;
+	census_on_cached(s, h);
 	if (s->prof->immortal)
 		o->flags |= OF_IMMORTAL;
 	o->refcnt = 2; /* the cache's and the caller's */

@@ -148,6 +148,8 @@ oref heap_new_obj(struct sim *s, int type)
 
 	if (++s->live > s->peak_live)
 		s->peak_live = s->live;
+	if (s->seen)
+		census_on_alloc(s, h);
 	heap_account(s, s->prof->size_base[size_type(type)]);
 	return h;
 }
@@ -267,7 +269,7 @@ static void dealloc(struct sim *s, oref h)
 
 	assert(o->refcnt == 0 && !(o->flags & OF_CACHED));
 	names_kill_object(s, h);
-	if (s->garbage_since)
+	if (s->seen)
 		census_on_free(s, h);
 	heap_untrack(s, h);
 	if (type == SIM_T_TUPLE && o->u.r->len < o->u.r->cap)

@@ -116,12 +116,13 @@ static int check_gen_lists(const struct sim *s, char *msg, size_t sz)
  * Reference counts: each mortal object's count equals the references that
  * exist (names' roots, container slots, the caches' own), and is above 0:
  * an object nothing refers to must have been freed.  On the same walk: the
- * tuples still being filled are the ones s->building counts.
+ * tuples still being filled are the ones s->building counts, and the
+ * cached objects are the ones the census counts or lists as roots.
  */
 static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size_t sz)
 {
 	char b[300];
-	uint32_t unfilled = 0;
+	uint32_t unfilled = 0, cached_plain = 0, cached_gc = 0;
 
 	for (uint32_t i = 0; i < names_nrooted(s->names); i++) {
 		uint32_t ix = names_rooted(s->names, i);
@@ -130,8 +131,14 @@ static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size
 	for (oref h = s->objs[HEAD_REFCHAIN].rc_next; h != HEAD_REFCHAIN; h = s->objs[h].rc_next) {
 		const struct obj *o = &s->objs[h];
 
-		if (o->flags & OF_CACHED)
+		if (o->flags & OF_CACHED) {
 			expect[h]++;
+			if (!sim_is_gc_type(o->type))
+				cached_plain++;
+			else if (cached_gc >= s->ncached_gc || s->cached_gc[cached_gc++] != h)
+				return fail(msg, sz, "%s is cached but not a census root",
+					    label(s, h, b, sizeof(b)));
+		}
 		if (!sim_is_gc_type(o->type)) {
 			if (o->list != LIST_NONE)
 				return fail(msg, sz, "%s is tracked but not a GC type", label(s, h, b, sizeof(b)));
@@ -161,6 +168,9 @@ static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size
 	if (unfilled != s->building)
 		return fail(msg, sz, "%u tuples are being filled but %u are counted",
 			    unfilled, s->building);
+	if (cached_plain != s->ncached_plain || cached_gc != s->ncached_gc)
+		return fail(msg, sz, "%u+%u objects are cached but the census counts %u+%u",
+			    cached_plain, cached_gc, s->ncached_plain, s->ncached_gc);
 	for (oref h = s->objs[HEAD_REFCHAIN].rc_next; h != HEAD_REFCHAIN; h = s->objs[h].rc_next) {
 		const struct obj *o = &s->objs[h];
 

@@ -46,7 +46,6 @@ enum {
 	OF_UNREACHABLE = 1u << 3, /* tentatively unreachable (move_unreachable) */
 	OF_INTERNED = 1u << 4,    /* str in the interned table */
 	OF_BIGVALUE = 1u << 5,    /* int that needs u.s for its digits */
-	OF_MARK = 1u << 6,        /* reached from a root, during a census */
 };
 
 /* Which list a tracked object is on. */
@@ -191,9 +190,15 @@ struct sim {
 	struct names *names;
 	uint32_t subject;          /* name the step reports the refcount of */
 
-	/* census of cyclic garbage (sim_config.census) */
-	uint64_t *garbage_since;   /* per handle: step first seen as garbage, or 0 */
-	uint32_t capgarbage;
+	/* census of cyclic garbage (sim_config.census); see census.c */
+	uint64_t *seen;            /* per handle: a census number, or SEEN_STEP|step */
+	uint32_t capseen;
+	uint64_t *census_step;     /* step of census census_base + i */
+	uint64_t census_base;
+	uint32_t ncensus_step, capcensus_step;
+	uint32_t ncached_plain;    /* cached objects that can hold no reference */
+	oref *cached_gc;           /* cached objects of gc types */
+	uint32_t ncached_gc, capcached_gc;
 	uint64_t last_census;
 	struct sim_garbage garbage;
 	oref *markstack;
@@ -302,6 +307,8 @@ void set_release(struct sim *s);
 
 /* census.c */
 void census_maybe(struct sim *s);
+void census_on_alloc(struct sim *s, oref h);
+void census_on_cached(struct sim *s, oref h);
 void census_on_free(struct sim *s, oref h);
 void census_release(struct sim *s);
 int64_t heap_size_of(const struct sim *s, oref h);

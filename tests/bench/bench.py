@@ -49,6 +49,8 @@ REPLAY = os.path.join(HERE, "replay.py")
 
 # Targets of issue 5.
 TARGET_REPLAY_RATIO = 20.0
+TARGET_COMPARE_ONE = 1.5   # compare, 1 setting / run --quiet
+TARGET_COMPARE_TWO = 1.3   # compare, 2 settings on 2 cores / 1 setting
 TARGET_BYTES_PER_OBJECT = 48.0
 TARGET_BYTES_PER_REF = 8.0
 
@@ -482,6 +484,41 @@ def part_replay(args, res):
     res["replay"] = rows
 
 
+def part_compare(args, res):
+    """`gcsim compare` on gen's handler trace: one setting against `run
+    --quiet` (the census's cost), two settings of the same cost in two
+    threads against one (the parallel speed-up).  The three commands are
+    run in turn, --repeat times, so that a change of load hits all three."""
+    path = gcsim_gen_trace(args, os.path.join(
+        args.workdir, "gen-handler-%d-s1.trace" % args.events),
+        args.events, 1)
+    py = ["--python", args.pyver]
+    cmds = {
+        "run": gcsim_run(args, path),
+        "one": [args.gcsim, "compare"] + py + [path],
+        "two": [args.gcsim, "compare", "-j", "2"] + py
+               + ["--threshold", "700,10,10", "--threshold", "701,10,10",
+                  path],
+    }
+    run_child(cmds["run"])  # warms the cache
+    log("compare: run, 1 setting, 2 settings; %d rounds" % args.repeat)
+    runs = {k: [] for k in cmds}
+    for _ in range(args.repeat):
+        for k, cmd in cmds.items():
+            runs[k].append(run_child(cmd))
+    best = {k: {"wall": min(r.wall for r in v), "cpu": min(r.cpu for r in v)}
+            for k, v in runs.items()}
+    res["compare"] = {
+        "trace": path, "best": best,
+        "runs": {k: [[r.wall, r.cpu] for r in v] for k, v in runs.items()},
+        "one_over_run_cpu": best["one"]["cpu"] / best["run"]["cpu"],
+        "one_over_run_wall": best["one"]["wall"] / best["run"]["wall"],
+        "two_over_one_wall": best["two"]["wall"] / best["one"]["wall"],
+        "two_over_one_cpu": best["two"]["cpu"] / best["one"]["cpu"],
+        "target_one": TARGET_COMPARE_ONE, "target_two": TARGET_COMPARE_TWO,
+    }
+
+
 def part_collect(args, res):
     units, k = args.heap_units, args.collects
     with_c = trace(args, "heap-%d-c%d.trace" % (units, k), gen_heap, units, k)
@@ -711,6 +748,27 @@ def table(res):
             L.append("  (--quick: too few events for gcsim's ID tables to "
                      "reach their final size; see README.md)")
         L.append("")
+    if "compare" in res:
+        c = res["compare"]
+        L.append("5. compare on the trace of 1a (a garbage census in every "
+                 "run)")
+        L.append("  %-34s %9s %9s" % ("", "wall s", "CPU s"))
+        for who, k in (("gcsim run --quiet", "run"),
+                       ("gcsim compare, 1 setting", "one"),
+                       ("gcsim compare -j 2, 2 settings", "two")):
+            L.append("  %-34s %9.3f %9.3f" % (who, c["best"][k]["wall"],
+                                              c["best"][k]["cpu"]))
+        L.append("  1 setting / run: %.2f (CPU), %.2f (wall); target <= "
+                 "%.1f: %s" % (c["one_over_run_cpu"], c["one_over_run_wall"],
+                               c["target_one"],
+                               verdict(c["one_over_run_cpu"]
+                                       <= c["target_one"])))
+        L.append("  2 settings / 1 setting: %.2f (wall), %.2f (CPU); target "
+                 "<= %.1f on 2 idle cores: %s" % (
+                     c["two_over_one_wall"], c["two_over_one_cpu"],
+                     c["target_two"],
+                     verdict(c["two_over_one_wall"] <= c["target_two"])))
+        L.append("")
     return "\n".join(L)
 
 
@@ -757,7 +815,7 @@ def main(argv=None):
                     help="runs per measurement, the best counts (default 3)")
     ap.add_argument("--quick", action="store_true",
                     help="small sizes: checks that the script works (<60 s)")
-    ap.add_argument("--only", default="replay,collect,memory,bounded",
+    ap.add_argument("--only", default="replay,collect,memory,bounded,compare",
                     help="comma-separated parts to run")
     ap.add_argument("--generator", choices=("auto", "gcsim", "builtin"),
                     default="auto", help="replay: gcsim gen's handler "
@@ -807,7 +865,7 @@ def main(argv=None):
     args.pyver = pv[0]
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     for p in parts:
-        if p not in ("replay", "collect", "memory", "bounded"):
+        if p not in ("replay", "collect", "memory", "bounded", "compare"):
             ap.error("unknown part '%s'" % p)
 
     scratch = args.workdir is None

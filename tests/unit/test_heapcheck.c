@@ -217,6 +217,31 @@ static void a_wrong_count_of_tuples_being_filled_is_found(void **state)
 	th_close(t);
 }
 
+/* The census counts the cached objects that hold no references and lists
+ * the others (its roots); the checker compares both with the refchain. */
+static void a_cached_object_the_census_misses_is_found(void **state)
+{
+	(void)state;
+	struct th *t = heap_with_free_slots();
+	char want[128];
+
+	TH_OK(t, "alloc i int 5\nalloc e tuple 0\nref a e\n");
+	uint32_t plain = t->s->ncached_plain, gc = t->s->ncached_gc;
+
+	assert_true(plain >= 1 && gc >= 1);
+	t->s->ncached_plain--;
+	snprintf(want, sizeof(want), "%u+%u objects are cached but the census counts %u+%u",
+		 plain, gc, plain - 1, gc);
+	assert_broken(t, want);
+	t->s->ncached_plain++;
+
+	oref e = t->s->cached_gc[gc - 1];
+	t->s->cached_gc[gc - 1] = obj_of(t, "a");
+	assert_broken(t, "is cached but not a census root");
+	t->s->cached_gc[gc - 1] = e;
+	th_close(t);
+}
+
 /* --check after each step: a small heap is checked in full every time. */
 static void check_step_checks_a_small_heap_in_full_every_step(void **state)
 {
@@ -296,6 +321,7 @@ int main(void)
 		TH_TEST(a_generation_size_that_disagrees_with_its_list_is_found),
 		TH_TEST(a_tracked_non_gc_object_is_found),
 		TH_TEST(a_wrong_count_of_tuples_being_filled_is_found),
+		TH_TEST(a_cached_object_the_census_misses_is_found),
 		TH_TEST(check_step_checks_a_small_heap_in_full_every_step),
 		TH_TEST(check_step_checks_a_large_heap_in_full_when_it_has_earned_it),
 		TH_TEST(check_step_always_compares_the_lists_with_the_tracked_count),
