@@ -6,6 +6,7 @@
  * interning and immortal objects); the conformance suite checks them
  * against the interpreters.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
@@ -87,6 +88,7 @@ static const struct sim_profile py314 = {
 	.name = "3.14",
 	.versions = "CPython 3.14.5 and later (generational collector, "
 		    "not 3.14.0-3.14.4's incremental one)",
+	.first_patch = 5,
 	.threshold = { 2000, 10, 10 },
 	.deferred_gc = 1,
 	.deferred_gc_if_enabled = 1,
@@ -103,9 +105,19 @@ static const struct sim_profile *const all[] = { &py311, &py312, &py313,
 
 const struct sim_profile *sim_profile_find(const char *name)
 {
-	for (int i = 0; all[i]; i++)
-		if (strcmp(all[i]->name, name) == 0)
+	size_t n = strlen(name);
+
+	for (int i = 0; all[i]; i++) {
+		size_t k = strlen(all[i]->name);
+
+		if (n == k && memcmp(all[i]->name, name, n) == 0)
 			return all[i];
+		/* A release: the profile's name, a dot, a patch number. */
+		if (n > k + 1 && memcmp(all[i]->name, name, k) == 0 && name[k] == '.' &&
+		    strspn(name + k + 1, "0123456789") == n - k - 1 && n - k - 1 <= 4 &&
+		    atoi(name + k + 1) >= all[i]->first_patch)
+			return all[i];
+	}
 	return NULL;
 }
 

@@ -87,7 +87,7 @@ static int prologue(sim_session *ss, const struct sim_session_opts *o,
 		return in_file(ss, diag, rc);
 
 	if (o->skip_other_python && o->python && file_python[0] &&
-	    strcmp(o->python, file_python) != 0) {
+	    sim_profile_find(o->python) != sim_profile_find(file_python)) {
 		snprintf(ss->skipped, sizeof(ss->skipped), "written for python %s", file_python);
 		ss->done = 1;
 		return SIM_OK;

@@ -25,6 +25,7 @@ typedef struct sim sim;
 struct sim_profile {
 	const char *name;          /* "3.12" */
 	const char *versions;      /* the releases it stands for */
+	int first_patch;           /* the first X.Y.Z release it stands for */
 	long threshold[3];         /* default thresholds */
 	int deferred_gc;           /* 3.12+: collect at the step's end */
 	int deferred_gc_if_enabled; /* 3.13+: _Py_RunGC skips a scheduled
@@ -47,6 +48,11 @@ struct sim_profile {
 	int size_per_ref[SIM_T_COUNT_];
 };
 
+/*
+ * The profile for a version: its name ("3.12"), or a release ("3.12.1",
+ * "3.14.7") that the profile stands for; NULL for anything else (3.14.0
+ * to 3.14.4, whose incremental collector has no profile yet).
+ */
 const struct sim_profile *sim_profile_find(const char *name);
 const struct sim_profile *sim_profile_default(void);
 /* All profiles, NULL-terminated. */

@@ -167,6 +167,39 @@ static void check_reports_a_broken_heap_as_internal(void **state)
 	th_close(t);
 }
 
+/* --python 3.12.1: a release picks the profile that stands for it. */
+static void a_release_picks_the_profile_that_stands_for_it(void **state)
+{
+	(void)state;
+	static const struct { const char *v, *profile; } cases[] = {
+		{ "3.12", "3.12" }, { "3.12.1", "3.12" }, { "3.11.7", "3.11" },
+		{ "3.13.0", "3.13" }, { "3.13.5", "3.13" }, { "3.14.5", "3.14" },
+		{ "3.14.7", "3.14" }, { "3.14.12", "3.14" },
+		/* 3.14.0-3.14.4 ran the incremental collector: no profile yet */
+		{ "3.14.4", NULL }, { "3.14.0", NULL },
+		{ "3.12.", NULL }, { "3.12.x", NULL }, { "3.1", NULL },
+		{ "3.125", NULL }, { "3.12.1.1", NULL }, { "2.7.18", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct sim_profile *p = sim_profile_find(cases[i].v);
+		if (cases[i].profile ? !p || strcmp(p->name, cases[i].profile) != 0 : p != NULL) {
+			print_error("%s: got %s\n", cases[i].v, p ? p->name : "none");
+			fail();
+		}
+	}
+
+	/* A file for 3.12 is not "another version" than --python 3.12.1. */
+	struct sim_session_opts o = { .python = "3.12.1", .skip_other_python = 1,
+				      .format = SIM_FMT_TEXT };
+	struct sim_diag d;
+	sim_session *ss;
+
+	assert_int_equal(open_text(&ss, "#: python 3.12\nalloc a list\n", &o, &d), SIM_OK);
+	assert_null(sim_session_skipped(ss));
+	sim_session_close(ss);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +209,7 @@ int main(void)
 		TH_TEST(unknown_versions_are_the_callers_or_the_files_fault),
 		TH_TEST(expect_lines_are_checked_except_under_stress),
 		TH_TEST(check_reports_a_broken_heap_as_internal),
+		TH_TEST(a_release_picks_the_profile_that_stands_for_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
