@@ -316,8 +316,7 @@ void format_event(char *buf, size_t sz, const struct sim_event *ev)
 	}
 }
 
-/* What a session's status means to a command. */
-static int exit_of(int rc)
+int exit_of(int rc)
 {
 	switch (rc) {
 	case SIM_EIO:

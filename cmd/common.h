@@ -108,6 +108,9 @@ void cli_help(FILE *f, const struct cli_option *opts);
  */
 int common_option(struct common_opts *o, int opt, const char *arg);
 
+/* The exit status for a library status (SIM_EIO, SIM_ETRACE, ...). */
+int exit_of(int rc);
+
 void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void print_diag(const struct sim_diag *d);
 

@@ -380,7 +380,7 @@ int cmd_convert(int argc, char **argv)
 			break;
 		if (rc) {
 			print_diag(&d);
-			status = rc == SIM_EIO ? EXIT_IO : EXIT_TRACE;
+			status = exit_of(rc);
 			break;
 		}
 		if (to == SIM_FMT_TEXT) {
