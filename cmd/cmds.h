@@ -25,6 +25,28 @@ extern const struct cli_option gen_options[];
 extern const struct cli_option graph_options[];
 extern const struct cli_option explain_options[];
 
+/* Keys of the options only graph and explain take (above common.h's). */
+enum {
+	OPT_AT = 0x1000,
+	OPT_AROUND,
+	OPT_DEPTH,
+	OPT_MAX_NODES,
+};
+
+/* graph's and explain's options for the replay up to a step. */
+#define CLI_OPTIONS_AT_STEP(what)                                         \
+	{ "at", OPT_AT, "STEP",                                          \
+	  what " after that step (1 is the first\n"                     \
+	  "event; default: the end of the trace)" },                     \
+	{ "python", OPT_PYTHON, "VERSION",                               \
+	  "rules of that CPython version (default: the\n"                \
+	  "trace's '#: python' line, else the default below)" },         \
+	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",                    \
+	  "GC thresholds; those not given are the\n"                     \
+	  "trace's '#: threshold', else the version's" },                \
+	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",           \
+	  "TRACE's format (default: by its extension)" }
+
 /*
  * graph.c, for graph and explain: replay path up to step at (0: to the
  * end), calling step after each step and done with the simulator there;

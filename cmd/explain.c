@@ -9,25 +9,11 @@
 #include "cmds.h"
 #include "common.h"
 
-enum {
-	OPT_AT = 0x1000,
-};
-
 const struct cli_option explain_options[] = {
-	{ "at", OPT_AT, "STEP",
-	  "the answer after that step (1 is the first\n"
-	  "event; default: the end of the trace)" },
+	CLI_OPTIONS_AT_STEP("the answer"),
 	{ "format", OPT_FORMAT, "text|json",
 	  "text (default), or one JSON object (its keys\n"
 	  "are in the README)" },
-	{ "python", OPT_PYTHON, "VERSION",
-	  "rules of that CPython version (default: the\n"
-	  "trace's '#: python' line, else the default below)" },
-	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
-	  "GC thresholds; those not given are the\n"
-	  "trace's '#: threshold', else the version's" },
-	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
-	  "TRACE's format (default: by its extension)" },
 	{ "help", 'h', NULL, "this text" },
 	{ NULL, 0, NULL, NULL },
 };

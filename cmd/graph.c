@@ -18,20 +18,10 @@
 
 extern char **environ;
 
-/* Keys of the options only graph and explain take (above common.h's). */
-enum {
-	OPT_AT = 0x1000,
-	OPT_AROUND,
-	OPT_DEPTH,
-	OPT_MAX_NODES,
-};
-
 #define DEFAULT_MAX_NODES 2000
 
 const struct cli_option graph_options[] = {
-	{ "at", OPT_AT, "STEP",
-	  "the heap after that step (1 is the first\n"
-	  "event; default: the end of the trace)" },
+	CLI_OPTIONS_AT_STEP("the heap"),
 	{ "around", OPT_AROUND, "ID",
 	  "only the objects within --depth references\n"
 	  "of ID's object, either way" },
@@ -43,14 +33,6 @@ const struct cli_option graph_options[] = {
 	  "dot (default), or svg drawn by Graphviz's dot\n"
 	  "(Debian package graphviz), which must be on PATH" },
 	{ "output", 'o', "FILE", "write to FILE (default: standard output)" },
-	{ "python", OPT_PYTHON, "VERSION",
-	  "rules of that CPython version (default: the\n"
-	  "trace's '#: python' line, else the default below)" },
-	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
-	  "GC thresholds; those not given are the\n"
-	  "trace's '#: threshold', else the version's" },
-	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
-	  "TRACE's format (default: by its extension)" },
 	{ "help", 'h', NULL, "this text" },
 	{ NULL, 0, NULL, NULL },
 };
