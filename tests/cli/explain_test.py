@@ -43,8 +43,14 @@ def explain(trace, oid, at=None, python=None, fmt="json"):
     return p.returncode, p.stdout, p.stderr
 
 
+memo = {}
+
+
 def explain_json(trace, oid, at=None, python=None):
-    rc, out, err = explain(trace, oid, at, python)
+    key = (trace, oid, at, python)
+    if key not in memo:
+        memo[key] = explain(trace, oid, at, python)
+    rc, out, err = memo[key]
     if rc != 0:
         failures.append(f"{trace} {oid} --at {at} --python {python}: exit {rc}: {err}")
         return None
