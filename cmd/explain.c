@@ -146,9 +146,10 @@ static void write_text(FILE *f, const struct sim_explanation *e)
 		}
 		break;
 	case SIM_X_GARBAGE:
-		fprintf(f, "unreachable: cyclic garbage since step %llu (line %lu); %u unreachable object%s reach it, itself included\n",
+		fprintf(f, "unreachable: cyclic garbage since step %llu (line %lu); %u unreachable object%s (itself included) reach%s it\n",
 			(unsigned long long)e->garbage_since, e->garbage_since_line,
-			e->garbage_holders, e->garbage_holders == 1 ? "" : "s");
+			e->garbage_holders, e->garbage_holders == 1 ? "" : "s",
+			e->garbage_holders == 1 ? "es" : "");
 		if (e->unfreeable)
 			fputs("  only tuples hold it, and tuples have no tp_clear: a collection finds it but cannot free it\n", f);
 		else if (e->wait_gen == SIM_GEN_PERMANENT)

@@ -496,6 +496,10 @@ void sim_explainer_step(sim_explainer *x, const sim *s, const struct sim_event *
 
 	collector_of(s->prof)->observe(x, s, st);
 	x->last_step = st->step;
+	/* A cached object lives for good, even when the table forgets the
+	 * ID that let go of it. */
+	if (x->h && !birth && h != x->h && (s->objs[x->h].flags & OF_CACHED))
+		h = x->h;
 	if (x->h && !birth && h != x->h) {
 		/* Its object was freed in this step. */
 		x->dead = 1;
@@ -632,7 +636,8 @@ static void why_tracked(const struct sim_explainer *x, const struct sim *s,
 		else if (o->type == SIM_T_TUPLE)
 			snprintf(b, bs, "tracked: a tuple is tracked when created; a collection untracks it once it holds nothing that may be tracked");
 		else
-			snprintf(b, bs, "tracked: a %s is tracked for its whole life",
+			snprintf(b, bs, "tracked: %s %s is tracked for its whole life",
+				 o->type == SIM_T_OBJECT ? "an" : "a",
 				 sim_type_name((enum sim_type)o->type));
 	} else if (o->type == SIM_T_TUPLE) {
 		if (ustep)
