@@ -486,7 +486,7 @@ int cmd_graph(int argc, char **argv)
 		errorf("graph --format svg needs Graphviz's dot on PATH (Debian package graphviz); --format dot writes the graph for it");
 		return EXIT_USAGE;
 	}
-	c.trace = argv[optind];
+	c.trace = strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind];
 	int status = replay_until(argv[optind], &o, at, NULL, graph_done, &c);
 	return status != EXIT_PASS ? status : c.status;
 }

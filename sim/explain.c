@@ -377,7 +377,7 @@ static int holds_at(const struct sim *s, oref u, oref v, uint32_t *hint)
 
 static int witness_holds(struct sim_explainer *x, const struct sim *s)
 {
-	if (x->npath == 0 || x->path[x->npath - 1] != x->h)
+	if (x->npath == 0 || x->path[x->npath - 1] != x->h || !x->root_name)
 		return 0;
 	if (names_obj(s->names, x->root_name) != x->path[0] ||
 	    names_roots(s->names, x->root_name) == 0)
@@ -712,8 +712,10 @@ int sim_explain(sim_explainer *x, const sim *s, struct sim_explanation *e,
 			e->state = SIM_X_REACHABLE;
 			e->nchain = x->npath;
 			e->chain = sim_xcalloc(x->npath, sizeof(*e->chain));
-			e->root_id = names_str(s->names, x->root_name);
-			e->root_count = names_roots(s->names, x->root_name);
+			/* A chain from a cache's object (the empty tuple holds
+			 * nothing, so none yet) has no root ID. */
+			e->root_id = x->root_name ? names_str(s->names, x->root_name) : "a cache";
+			e->root_count = x->root_name ? names_roots(s->names, x->root_name) : 1;
 			for (uint32_t i = 0; i < x->npath; i++) {
 				const struct obj *p = &s->objs[x->path[i]];
 
