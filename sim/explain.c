@@ -367,6 +367,11 @@ static int holds_at(const struct sim *s, oref u, oref v, uint32_t *hint)
 		return 0;
 	if (*hint < o->u.r->len && o->u.r->v[*hint] == v)
 		return 1;
+	/* An item removed before it (a queue's pop) shifts it by one. */
+	if (*hint > 0 && *hint - 1 < o->u.r->len && o->u.r->v[*hint - 1] == v) {
+		(*hint)--;
+		return 1;
+	}
 	for (uint32_t i = 0; i < o->u.r->len; i++)
 		if (o->u.r->v[i] == v) {
 			*hint = i;
