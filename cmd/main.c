@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{ "gen", cmd_gen, "write a synthetic workload trace", gen_options, "" },
 	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines",
 	  convert_options, "IN OUT" },
+	{ "record", cmd_record, "record a real Python program (CPython 3.13.3+) as a trace",
+	  record_options, "-- SCRIPT [ARGS...]" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
