@@ -90,7 +90,7 @@ static struct recorder {
 	FILE *log;              /* the real collector's log: out (text) or a side file */
 	struct rec *recs;
 	uint32_t nrecs, caprecs, free_head;
-	/* open addressing: pointer -> record index + 1; 0 empty, 1 tombstone */
+	/* open addressing: pointer -> record index + 2; 0 empty, 1 deleted */
 	PyObject **hkeys;
 	uint32_t *hvals;
 	size_t hcap, hused, hlive;
@@ -167,8 +167,9 @@ static void hgrow(void)
 	uint32_t *vals = R.hvals;
 	size_t cap = R.hcap;
 
-	R.hcap = cap ? 2 * cap : 1024;
-	while (R.hlive * 2 >= R.hcap)
+	/* a quarter full after the rehash: tombstones do not make it grow */
+	R.hcap = 1024;
+	while (R.hcap < 4 * R.hlive)
 		R.hcap *= 2;
 	R.hkeys = xrealloc(NULL, R.hcap * sizeof(*R.hkeys));
 	R.hvals = xrealloc(NULL, R.hcap * sizeof(*R.hvals));
