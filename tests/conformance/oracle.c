@@ -532,7 +532,8 @@ static int gcobj_append(PyObject *op, PyObject *v)
 		g->items = items;
 		g->cap = cap;
 	}
-	g->items[g->len++] = Py_NewRef(v);
+	Py_INCREF(v);
+	g->items[g->len++] = v;
 	return 0;
 }
 
