@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	  graph_options, "TRACE" },
 	{ "explain", cmd_explain, "why an object is alive, or when the collector frees it",
 	  explain_options, "TRACE ID" },
+	{ "record", cmd_record, "record a real Python program (CPython 3.13.3+) as a trace",
+	  record_options, "-- SCRIPT [ARGS...]" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -31,11 +31,13 @@
 #define SIM_TYPE_LIST(X)                                                     \
 	X(NONE, "none") X(BOOL, "bool") X(INT, "int") X(FLOAT, "float")      \
 	X(STR, "str") X(BYTES, "bytes") X(TUPLE, "tuple") X(LIST, "list")    \
-	X(DICT, "dict") X(SET, "set") X(OBJECT, "object")
+	X(DICT, "dict") X(SET, "set") X(OBJECT, "object")                   \
+	X(GCOBJ, "gcobj")
 
 #define SIM_GC_LIST(X)                                                       \
 	X(ENABLE, "enable") X(DISABLE, "disable") X(THRESHOLD, "threshold")  \
-	X(FREEZE, "freeze") X(UNFREEZE, "unfreeze")
+	X(FREEZE, "freeze") X(UNFREEZE, "unfreeze")                          \
+	X(SAFEPOINT, "safepoint")
 
 #define SIM_EXPECT_LIST(X)                                                   \
 	X(REFCNT, "refcnt", X_ID | X_NUM, "ID N", "refcount", LONG_MAX)      \
