@@ -69,15 +69,15 @@ static const struct sim_profile py38 = {
 	.freelist_dict = 80,
 	.freelist_float = 100,
 	.freelist_tuple = 2000,
-	/* sys.getsizeof on 3.8.18: an instance is 48 bytes (its __dict__ is
-	 * a dict of its own); the rest as 3.11. */
+	/* sys.getsizeof on 3.8.18: an instance is 48 bytes, its pointer to
+	 * its __dict__ (a dict of its own) included; the rest as 3.11. */
 	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216,
 		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 48,
 		       [SIM_T_INT] = 28, [SIM_T_FLOAT] = 24,
 		       [SIM_T_STR] = 49, [SIM_T_BYTES] = 33,
 		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 },
 	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
-			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 },
+			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 0 },
 };
 
 static const struct sim_profile py311 = {
