@@ -27,6 +27,59 @@
 	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51, \
 			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8, [SIM_T_GCOBJ] = 8 }
 
+/*
+ * 3.8: the generational collector with the global _PyRuntime.gc state.
+ * What it shares with 3.11 (Modules/gcmodule.c of 3.8): the count in
+ * _PyObject_GC_Alloc for every GC allocation and the floor-0 decrement in
+ * PyObject_GC_Del, the collection inside the allocation that crosses
+ * threshold0, collect_generations' long-lived brake, untrack_tuples on the
+ * survivors and untrack_dicts in full collections, clear_freelists after
+ * them, gc.freeze zeroing every count.  What differs, each checked against
+ * 3.8.18 by the conformance oracle:
+ */
+static const struct sim_profile py38 = {
+	.name = "3.8",
+	.versions = "CPython 3.8.x",
+	.threshold = { 700, 10, 10 }, /* _PyGC_Initialize */
+	.deferred_gc = 0,
+	.immortal = 0,
+	/* PyUnicode_InternInPlace: "The two references in interned are
+	 * not counted by refcnt" (Py_REFCNT(s) -= 2), SSTATE_INTERNED_MORTAL. */
+	.interned_immortal = 0,
+	/* Objects/tupleobject.c: PyTuple_New pops and tupledealloc pushes
+	 * only while size < PyTuple_MAXSAVESIZE (20): sizes 1..19 both
+	 * ways, so 20-tuples are freed and counted normally (no 3.11 drift). */
+	.tuple_pop_max = 19,
+	.tuple_push_max = 19,
+	/* No inline values: _PyObjectDict_SetItem makes an instance's
+	 * __dict__ (new_dict_with_shared_keys: a dict from the free list or
+	 * a GC allocation) at its first attribute, tracked by
+	 * MAINTAIN_TRACKING like any dict.  No keys to share is that. */
+	.shared_keys_max = 0,
+	.none_hash = 0, /* _Py_HashPointer(None) */
+	/* Python/pyhash.c: Py_HASH_ALGORITHM defaults to siphash24 (PEP 456);
+	 * 3.11 moved to siphash13. */
+	.siphash24 = 1,
+	/* _Py_HashDouble returns _PyHASH_NAN (0) for a NaN; 3.10 (bpo-43475)
+	 * hashes it by address. */
+	.nan_hash_zero = 1,
+	/* PyList_MAXFREELIST, PyDict_MAXFREELIST, PyFloat_MAXFREELIST,
+	 * PyTuple_MAXFREELIST, as in 3.11. */
+	.freelist_list = 80,
+	.freelist_dict = 80,
+	.freelist_float = 100,
+	.freelist_tuple = 2000,
+	/* sys.getsizeof on 3.8.18: an instance is 48 bytes, its pointer to
+	 * its __dict__ (a dict of its own) included; the rest as 3.11. */
+	.size_base = { [SIM_T_LIST] = 56, [SIM_T_DICT] = 64, [SIM_T_SET] = 216,
+		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 48,
+		       [SIM_T_INT] = 28, [SIM_T_FLOAT] = 24,
+		       [SIM_T_STR] = 49, [SIM_T_BYTES] = 33,
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32 },
+	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
+			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 0, [SIM_T_GCOBJ] = 8 },
+};
+
 static const struct sim_profile py311 = {
 	.name = "3.11",
 	.versions = "CPython 3.11.x",
@@ -100,8 +153,8 @@ static const struct sim_profile py314 = {
 	COMMON_FIELDS(48, 41),
 };
 
-static const struct sim_profile *const all[] = { &py311, &py312, &py313,
-						 &py314, NULL };
+static const struct sim_profile *const all[] = { &py38, &py311, &py312,
+						 &py313, &py314, NULL };
 
 const struct sim_profile *sim_profile_find(const char *name)
 {

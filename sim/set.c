@@ -7,14 +7,15 @@
  * the table), and the hash functions a set calls: long_hash, float's
  * _Py_HashDouble, tuplehash (xxHash lanes), unicode_hash and bytes_hash
  * (_Py_HashBytes: siphash13 keyed with zeros, as PYTHONHASHSEED=0 leaves
- * it; Py_HASH_CUTOFF is 0), and none_hash from 3.12.  Given the same
+ * it, siphash24 in 3.8; Py_HASH_CUTOFF is 0), and none_hash from 3.12.
+ * 3.8's setobject.c probes and resizes the same way.  Given the same
  * hashes, the table fills as CPython's does, so the collector visits a
  * set's members in the interpreter's order.
  *
- * What CPython hashes by address (instances, None before 3.12, NaN, and
- * tuples holding one of them) cannot be known: such an object hashes as
- * _Py_HashPointer would hash an object at 16 times its handle, that is
- * to its handle.  Where those members sit, and so the order of a set
+ * What CPython hashes by address (instances, None before 3.12, NaN from
+ * 3.10, and tuples holding one of them) cannot be known: such an object
+ * hashes as _Py_HashPointer would hash an object at 16 times its handle,
+ * that is to its handle.  Where those members sit, and so the order of a set
  * that holds them, is gcsim's own.
  */
 #include <assert.h>
@@ -90,8 +91,8 @@ static int64_t hash_digits(const char *p)
 	return no_minus_one(neg ? -(int64_t)x : (int64_t)x);
 }
 
-/* _Py_HashDouble; NaN is hashed by address (3.10+). */
-static int64_t hash_double(oref h, double v)
+/* _Py_HashDouble; NaN is hashed by address (3.10+), is 0 in 3.8. */
+static int64_t hash_double(const struct sim *s, oref h, double v)
 {
 	int e, sign = 1;
 	double m;
@@ -100,7 +101,7 @@ static int64_t hash_double(oref h, double v)
 	if (!isfinite(v)) {
 		if (isinf(v))
 			return v > 0 ? HASH_INF : -HASH_INF;
-		return by_address(h);
+		return s->prof->nan_hash_zero ? 0 : by_address(h);
 	}
 	m = frexp(v, &e);
 	if (m < 0) {
@@ -145,8 +146,12 @@ static uint64_t le64(const unsigned char *p, size_t n)
 	return x;
 }
 
-/* Python/pyhash.c's siphash13 with k0 = k1 = 0 (PYTHONHASHSEED=0). */
-static uint64_t siphash13(const unsigned char *in, size_t n)
+/*
+ * Python/pyhash.c's siphash13 (3.11+), or with rounds = 2 its siphash24
+ * (3.8: two compression rounds per block, four to finish), with k0 = k1
+ * = 0 (PYTHONHASHSEED=0).
+ */
+static uint64_t siphash(const unsigned char *in, size_t n, int rounds)
 {
 	uint64_t b = (uint64_t)n << 56;
 	uint64_t v0 = 0x736f6d6570736575ULL, v1 = 0x646f72616e646f6dULL;
@@ -156,24 +161,30 @@ static uint64_t siphash13(const unsigned char *in, size_t n)
 		uint64_t mi = le64(in, 8);
 
 		v3 ^= mi;
-		SINGLE_ROUND(v0, v1, v2, v3);
+		for (int k = 0; k < rounds; k++) {
+			SINGLE_ROUND(v0, v1, v2, v3);
+		}
 		v0 ^= mi;
 	}
 	b |= le64(in, n);
 	v3 ^= b;
-	SINGLE_ROUND(v0, v1, v2, v3);
+	for (int k = 0; k < rounds; k++) {
+		SINGLE_ROUND(v0, v1, v2, v3);
+	}
 	v0 ^= b;
 	v2 ^= 0xff;
-	SINGLE_ROUND(v0, v1, v2, v3);
-	SINGLE_ROUND(v0, v1, v2, v3);
-	SINGLE_ROUND(v0, v1, v2, v3);
+	for (int k = 0; k < rounds + 2; k++) {
+		SINGLE_ROUND(v0, v1, v2, v3);
+	}
 	return (v0 ^ v1) ^ (v2 ^ v3);
 }
 
-/* _Py_HashBytes */
-static int64_t hash_bytes(const unsigned char *p, size_t n)
+/* _Py_HashBytes, with the profile's siphash. */
+static int64_t hash_bytes(const struct sim *s, const unsigned char *p, size_t n)
 {
-	return n == 0 ? 0 : no_minus_one((int64_t)siphash13(p, n));
+	int rounds = s->prof->siphash24 ? 2 : 1;
+
+	return n == 0 ? 0 : no_minus_one((int64_t)siphash(p, n, rounds));
 }
 
 /* The code points of UTF-8 p[0..n), or -1 if it is not valid UTF-8. */
@@ -219,14 +230,14 @@ static long utf8_decode(const unsigned char *p, size_t n, uint32_t *cp,
  * that is not UTF-8, which CPython would not even decode, is hashed as
  * its bytes.
  */
-static int64_t hash_str(const struct blob *b)
+static int64_t hash_str(const struct sim *s, const struct blob *b)
 {
 	const unsigned char *p = (const unsigned char *)b->data;
 	uint32_t maxc;
 	long n = utf8_decode(p, b->len, NULL, &maxc);
 
 	if (n < 0 || maxc < 0x80)
-		return hash_bytes(p, b->len);
+		return hash_bytes(s, p, b->len);
 	uint32_t *cp = sim_xmalloc((size_t)n * sizeof(*cp));
 	size_t kind = maxc < 0x100 ? 1 : maxc < 0x10000 ? 2 : 4;
 	unsigned char *u = sim_xmalloc((size_t)n * kind);
@@ -235,7 +246,7 @@ static int64_t hash_str(const struct blob *b)
 	for (long i = 0; i < n; i++)
 		for (size_t j = 0; j < kind; j++)
 			u[(size_t)i * kind + j] = (unsigned char)(cp[i] >> (8 * j));
-	int64_t h = hash_bytes(u, (size_t)n * kind);
+	int64_t h = hash_bytes(s, u, (size_t)n * kind);
 	free(u);
 	free(cp);
 	return h;
@@ -255,13 +266,14 @@ static int hash_atom(const struct sim *s, oref h, int64_t *out)
 		*out = o->u.i;
 		return SIM_HASH_OK;
 	case SIM_T_FLOAT:
-		*out = hash_double(h, o->u.f);
+		*out = hash_double(s, h, o->u.f);
 		return SIM_HASH_OK;
 	case SIM_T_STR:
-		*out = hash_str(o->u.s);
+		*out = hash_str(s, o->u.s);
 		return SIM_HASH_OK;
 	case SIM_T_BYTES:
-		*out = hash_bytes((const unsigned char *)o->u.s->data, o->u.s->len);
+		*out = hash_bytes(s, (const unsigned char *)o->u.s->data,
+				  o->u.s->len);
 		return SIM_HASH_OK;
 	case SIM_T_NONE:
 		*out = s->prof->none_hash ? s->prof->none_hash : by_address(h);

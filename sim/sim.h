@@ -38,6 +38,9 @@ struct sim_profile {
 	int tuple_push_max;        /* longest tuple kept on a free list */
 	int shared_keys_max;       /* SHARED_KEYS_MAX_SIZE */
 	int64_t none_hash;         /* 3.12+: hash(None), a constant; 0: by address */
+	int siphash24;             /* 3.8: str and bytes hash with siphash24
+				      (3.11+: siphash13) */
+	int nan_hash_zero;         /* 3.8: hash(nan) is 0 (3.10+: by address) */
 	long freelist_list, freelist_dict, freelist_float, freelist_tuple;
 	/*
 	 * Estimated bytes, from sys.getsizeof on the release (64-bit): per

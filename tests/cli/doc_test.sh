@@ -65,7 +65,7 @@ EOF
 	run_bash "words gcsim run --format ''"
 	printf 'jsonl\ntext\n' | cmp -s - "$tmp/got" && ok ||
 		bad "completion of run --format: $(cat "$tmp/got")"
-	run_bash "words gcsim compare --python 3.1"
+	run_bash "words gcsim compare --python 3."
 	# --help lists the profiles one a line under "profiles for --python".
 	"$gcsim" run --help | sed -n '/^profiles for --python/,/^$/s/^  \([0-9][0-9.]*\) .*/\1/p' |
 		sort >"$tmp/want"

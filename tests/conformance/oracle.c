@@ -37,10 +37,17 @@
 #define Py_BUILD_CORE_MODULE 1
 #include <Python.h>
 
+#if PY_VERSION_HEX >= 0x03090000
 #include "internal/pycore_dict.h"
 #include "internal/pycore_gc.h"
 #include "internal/pycore_interp.h"
 #include "internal/pycore_object.h"
+#else
+/* 3.8: one global GC state, _PyRuntime.gc (pycore_pymem.h), and the
+ * PyGC_Head in cpython/objimpl.h. */
+#include "internal/pycore_pystate.h"
+#include "internal/pycore_object.h"
+#endif
 
 #include <errno.h>
 #include <getopt.h>
@@ -52,8 +59,9 @@
 #include "idtab.h"
 #include "sim/trace.h"
 
-#if PY_VERSION_HEX < 0x030B0000
-#error "the oracle supports CPython 3.11 and later (per-interpreter GC state with the 3.11 layout)"
+#if PY_VERSION_HEX < 0x03080000 || \
+	(PY_VERSION_HEX >= 0x03090000 && PY_VERSION_HEX < 0x030B0000)
+#error "the oracle supports CPython 3.8 (_PyRuntime.gc) and 3.11 and later (per-interpreter GC state with the 3.11 layout)"
 #endif
 #if PY_VERSION_HEX >= 0x030E0000 && PY_VERSION_HEX < 0x030E05F0
 #error "CPython 3.14.0-3.14.4 have the incremental collector (oracle314/ covers 3.14.2)"
@@ -67,6 +75,21 @@
 
 #define N_GENS 3
 #define N_TUPLE_FL 20 /* free lists for tuple sizes 1..20 */
+
+#if PY_VERSION_HEX < 0x03090000
+/* What 3.8 lacks of the API used below. */
+static inline PyObject *Py_NewRef(PyObject *op)
+{
+	Py_INCREF(op);
+	return op;
+}
+#define PyObject_CallNoArgs(f) _PyObject_CallNoArg(f)
+#define PyObject_GC_IsTracked(op) _PyObject_GC_IS_TRACKED(op)
+#define PyInterpreterState_Get() _PyInterpreterState_Get()
+/* gc_enable_impl and gc_disable_impl of 3.8 set this flag, no more */
+#define PyGC_Enable() (_PyRuntime.gc.enabled = 1)
+#define PyGC_Disable() (_PyRuntime.gc.enabled = 0)
+#endif
 
 /* Exit statuses, as gcsim's (SPEC.md section 3), plus two of our own. */
 enum {
@@ -161,9 +184,67 @@ static void die_python(const struct sim_event *ev, const char *what)
 /* ------------------------------------------------------------------ */
 /* Reading the interpreter's state (no allocation, no side effects) */
 
+#if PY_VERSION_HEX < 0x03090000
+/*
+ * 3.8 keeps its free lists in static variables of Objects/listobject.c,
+ * dictobject.c, floatobject.c and tupleobject.c, out of reach.  What
+ * sys._debugmallocstats() prints of them is: _PyList_DebugMallocStats
+ * and the others call _PyDebugAllocatorStats, which writes one line per
+ * free list, "<spaces>N free PyListObjects * 40 bytes each = ...", with
+ * stdio alone (tuples: one line per size 1..19).  So the counts are read
+ * from that text, written to memory; freelists_load() takes them before
+ * they are read.
+ */
+static struct {
+	int list, dict, flt, tuple[N_TUPLE_FL];
+} FL38;
+
+static void read_stats(void (*stats)(FILE *), int *out, int n)
+{
+	static char buf[8192];
+	memset(buf, 0, sizeof buf);
+	FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+	if (f == NULL)
+		abort();
+	stats(f);
+	fclose(f);
+	char *p = buf;
+	for (int i = 0; i < n; i++) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p || strncmp(end, " free ", 6) != 0)
+			die(EXIT_PYTHON, NULL, "cannot read 3.8's free lists "
+			    "from: %.60s", p);
+		out[i] = (int)v;
+		p = strchr(end, '\n');
+		if (p == NULL && i + 1 < n)
+			die(EXIT_PYTHON, NULL, "3.8 printed %d free lists, "
+			    "not %d", i + 1, n);
+		p = p ? p + 1 : end;
+	}
+}
+
+static void freelists_load(void)
+{
+	read_stats(_PyList_DebugMallocStats, &FL38.list, 1);
+	read_stats(_PyDict_DebugMallocStats, &FL38.dict, 1);
+	read_stats(_PyFloat_DebugMallocStats, &FL38.flt, 1);
+	/* sizes 1..19 (PyTuple_MAXSAVESIZE 20): none is kept of length 20 */
+	read_stats(_PyTuple_DebugMallocStats, FL38.tuple, N_TUPLE_FL - 1);
+	FL38.tuple[N_TUPLE_FL - 1] = 0;
+}
+#else
+/* The free lists are read where they are, in PyInterpreterState. */
+static void freelists_load(void)
+{
+}
+#endif
+
 static int freelist_list(void)
 {
-#if PY_VERSION_HEX >= 0x030E0000
+#if PY_VERSION_HEX < 0x03090000
+	return FL38.list;
+#elif PY_VERSION_HEX >= 0x030E0000
 	return (int)O.interp->object_state.freelists.lists.size;
 #elif PY_VERSION_HEX >= 0x030D0000
 	return O.interp->object_state.freelists.lists.numfree;
@@ -174,7 +255,9 @@ static int freelist_list(void)
 
 static int freelist_dict(void)
 {
-#if PY_VERSION_HEX >= 0x030E0000
+#if PY_VERSION_HEX < 0x03090000
+	return FL38.dict;
+#elif PY_VERSION_HEX >= 0x030E0000
 	return (int)O.interp->object_state.freelists.dicts.size;
 #elif PY_VERSION_HEX >= 0x030D0000
 	return O.interp->object_state.freelists.dicts.numfree;
@@ -185,7 +268,9 @@ static int freelist_dict(void)
 
 static int freelist_float(void)
 {
-#if PY_VERSION_HEX >= 0x030E0000
+#if PY_VERSION_HEX < 0x03090000
+	return FL38.flt;
+#elif PY_VERSION_HEX >= 0x030E0000
 	return (int)O.interp->object_state.freelists.floats.size;
 #elif PY_VERSION_HEX >= 0x030D0000
 	return O.interp->object_state.freelists.floats.numfree;
@@ -198,7 +283,9 @@ static int freelist_float(void)
  * size, indexed by size - 1 (3.14: one struct _Py_freelist each). */
 static int freelist_tuple(int size)
 {
-#if PY_VERSION_HEX >= 0x030E0000
+#if PY_VERSION_HEX < 0x03090000
+	return FL38.tuple[size - 1];
+#elif PY_VERSION_HEX >= 0x030E0000
 	return (int)O.interp->object_state.freelists.tuples[size - 1].size;
 #elif PY_VERSION_HEX >= 0x030D0000
 	return O.interp->object_state.freelists.tuples.numfree[size - 1];
@@ -293,7 +380,10 @@ static Py_ssize_t collections_total(void)
  * values (the materialization this project must reproduce). */
 static PyObject *instance_dict(PyObject *op)
 {
-#if PY_VERSION_HEX >= 0x030D0000
+#if PY_VERSION_HEX < 0x03090000
+	/* 3.8: no inline values; the dict comes with the first attribute */
+	return *_PyObject_GetDictPtr(op);
+#elif PY_VERSION_HEX >= 0x030D0000
 	return (PyObject *)_PyObject_ManagedDictPointer(op)->dict;
 #elif PY_VERSION_HEX >= 0x030C0000
 	PyDictOrValues dorv = *_PyObject_DictOrValuesPointer(op);
@@ -581,18 +671,31 @@ static void start_python(void)
 #endif
 	/* The layouts read below are those of the headers compiled in: the
 	 * library found at run time must be the same release. */
+#if PY_VERSION_HEX < 0x030B0000
+	/* No Py_Version before 3.11: "3.8.18 (default, ...". */
+	size_t vlen = strlen(PY_VERSION);
+	if (strncmp(Py_GetVersion(), PY_VERSION, vlen) != 0 ||
+	    Py_GetVersion()[vlen] != ' ')
+		die(EXIT_PYTHON, NULL, "built for CPython %s but runs against %s",
+		    PY_VERSION, Py_GetVersion());
+#else
 	if ((Py_Version & ~0xFFUL) != (PY_VERSION_HEX & ~0xFFUL))
 		die(EXIT_PYTHON, NULL,
 		    "built for CPython %s but runs against 0x%08lx",
 		    PY_VERSION, (unsigned long)Py_Version);
+#endif
 	st = Py_InitializeFromConfig(&config);
 	PyConfig_Clear(&config);
 	if (PyStatus_Exception(st))
 		Py_ExitStatusException(st);
 
 	O.interp = PyInterpreterState_Get();
+#if PY_VERSION_HEX < 0x03090000
+	O.gc = &_PyRuntime.gc; /* one per process in 3.8 */
+#else
 	O.gc = &O.interp->gc;
-#if PY_VERSION_HEX < 0x030C0000
+#endif
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
 	O.interp->int_max_str_digits = 0; /* no PyConfig field in 3.11 */
 #endif
 
@@ -656,6 +759,7 @@ static void start_python(void)
 	O.gc->long_lived_total = 0;
 	O.gc->long_lived_pending = 0;
 
+	freelists_load();
 	int dirty = freelist_list() || freelist_dict() || freelist_float();
 	for (int k = 1; k <= N_TUPLE_FL; k++)
 		dirty |= freelist_tuple(k) != 0;
@@ -1095,6 +1199,7 @@ static void put_state(void)
 	Py_ssize_t sizes[N_GENS];
 
 	gen_sizes(sizes);
+	freelists_load();
 	printf("\"count\":[%d,%d,%d]", O.gc->generations[0].count,
 	       O.gc->generations[1].count, O.gc->generations[2].count);
 	printf(",\"gen_sizes\":[%zd,%zd,%zd]", sizes[0], sizes[1], sizes[2]);
@@ -1124,16 +1229,18 @@ static void put_verbose(struct idtab_obj *o)
 		printf(",\"tracked\":%s,\"gen\":%d",
 		       is_tracked(op) ? "true" : "false", gen_of(op));
 	if (o->type == SIM_T_OBJECT) {
-		PyDictKeysObject *k =
-			((PyHeapTypeObject *)O.cls)->ht_cached_keys;
 		PyObject *d = instance_dict(op);
 		printf(",\"inst\":{\"dict\":%s", d ? "true" : "false");
 		if (d != NULL)
 			printf(",\"dict_tracked\":%s",
 			       is_tracked(d) ? "true" : "false");
+#if PY_VERSION_HEX >= 0x030B0000 /* 3.8's keys object is opaque */
+		PyDictKeysObject *k =
+			((PyHeapTypeObject *)O.cls)->ht_cached_keys;
 		if (k != NULL)
 			printf(",\"keys_nentries\":%zd,\"keys_usable\":%zd",
 			       k->dk_nentries, k->dk_usable);
+#endif
 		printf("}");
 	}
 }
@@ -1369,6 +1476,7 @@ static void check_expect(const struct sim_event *ev)
 	case SIM_EXPECT_FREELIST: {
 		int got;
 		char what[32];
+		freelists_load();
 		switch (ev->fl_type) {
 		case SIM_T_LIST:
 			got = freelist_list();

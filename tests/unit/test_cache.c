@@ -1209,9 +1209,35 @@ static void a_collection_inside_a_setattr_spares_the_instance(void **state)
 	}
 }
 
+/*
+ * 3.8 (profile.c): an instance is 48 bytes and keeps its attributes in a
+ * dict made at the first one (sys.getsizeof on 3.8.18: C() 48, {} 64);
+ * 3.11's instance is 56 with inline values.
+ */
+static void sizes_of_3_8_are_its_getsizeof(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.8");
+	struct sim_totals tot;
+
+	TH_OK(t, "alloc o object\n");
+	sim_get_totals(t->s, &tot);
+	assert_int_equal(tot.bytes, 48);
+	TH_OK(t, "alloc n none\nref o n\n"); /* + the __dict__ and its slot */
+	sim_get_totals(t->s, &tot);
+	assert_int_equal(tot.bytes, 48 + 16 + 64 + 46);
+	th_close(t);
+	t = th_open("3.11");
+	TH_OK(t, "alloc o object\n");
+	sim_get_totals(t->s, &tot);
+	assert_int_equal(tot.bytes, 56);
+	th_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		TH_TEST(sizes_of_3_8_are_its_getsizeof),
 		TH_TEST(small_ints_from_minus_5_to_256_are_one_object_each),
 		TH_TEST(small_ints_are_immortal_in_3_12),
 		TH_TEST(small_ints_are_counted_but_never_freed_in_3_11),

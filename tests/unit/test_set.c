@@ -71,10 +71,32 @@ static void visit_order(struct th *t, const char *set, char *out, size_t sz)
 
 /* ---- hash(), as the set computes it ---- */
 
-static const struct {
+struct value_hash {
 	const char *alloc;
 	int64_t hash;
-} value_hashes[] = {
+};
+
+/* hash() of each value, as gcsim computes it under the profile python. */
+static void expect_hashes(const char *python, const struct value_hash *v,
+			  size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct th *t = th_open(python);
+		int64_t h = 0;
+
+		TH_OKF(t, "alloc x %s\n", v[i].alloc);
+		assert_int_equal(py_hash(t->s, handle_of(t, "x"), &h), SIM_HASH_OK);
+		if (h != v[i].hash) {
+			print_error("%s under %s: hash %lld, CPython %lld\n",
+				    v[i].alloc, python, (long long)h,
+				    (long long)v[i].hash);
+			fail();
+		}
+		th_close(t);
+	}
+}
+
+static const struct value_hash value_hashes[] = {
 	{ "int 0", 0LL },
 	{ "int -1", -2LL },
 	{ "int -2", -2LL },
@@ -107,22 +129,41 @@ static void hashes_are_cpythons_under_hash_seed_0(void **state)
 	static const char *const pythons[] = { "3.11", "3.12", "3.13" };
 
 	(void)state;
-	for (int p = 0; p < 3; p++) {
-		for (size_t i = 0; i < sizeof(value_hashes) / sizeof(value_hashes[0]); i++) {
-			struct th *t = th_open(pythons[p]);
-			int64_t h = 0;
+	for (int p = 0; p < 3; p++)
+		expect_hashes(pythons[p], value_hashes,
+			      sizeof(value_hashes) / sizeof(value_hashes[0]));
+}
 
-			TH_OKF(t, "alloc x %s\n", value_hashes[i].alloc);
-			assert_int_equal(py_hash(t->s, handle_of(t, "x"), &h), SIM_HASH_OK);
-			if (h != value_hashes[i].hash) {
-				print_error("%s: hash %lld, CPython %lld\n",
-					    value_hashes[i].alloc, (long long)h,
-					    (long long)value_hashes[i].hash);
-				fail();
-			}
-			th_close(t);
-		}
-	}
+/*
+ * 3.8 (profile.c): _Py_HashBytes is siphash24, and a NaN hashes to 0
+ * (_PyHASH_NAN).  Printed by CPython 3.8.18 under PYTHONHASHSEED=0.
+ */
+static const struct value_hash value_hashes_38[] = {
+	{ "str \"two words\"", 3872852109783970966LL },
+	{ "str \"\xe2\x82\xac sign\"", 4929451469020697443LL },
+	{ "str \"\xf0\x9f\x98\x80x\"", 7047262524464595714LL },
+	{ "str \"caf\xc3\xa9 x\"", -1217709375250722142LL },
+	{ "str \"\"", 0LL },
+	{ "str \"exactly8\"", 6352599398701623531LL },
+	{ "bytes \"ab\\x00c\"", -2451757607609197699LL },
+	{ "float nan", 0LL },
+	{ "float 1.5", 1152921504606846977LL },
+};
+
+static void hashes_of_3_8_are_siphash24_and_nan_is_0(void **state)
+{
+	(void)state;
+	expect_hashes("3.8", value_hashes_38,
+		      sizeof(value_hashes_38) / sizeof(value_hashes_38[0]));
+	/* A tuple's lanes are its items' hashes: hash((1, 'a b')). */
+	struct th *t = th_open("3.8");
+	int64_t h = 0;
+
+	TH_OK(t, "alloc one int 1\nalloc ab str \"a b\"\n"
+		 "alloc q tuple 2\nref q one\nref q ab\n");
+	assert_int_equal(py_hash(t->s, handle_of(t, "q"), &h), SIM_HASH_OK);
+	assert_true(h == -3690023398488364762LL);
+	th_close(t);
 }
 
 static void tuple_hashes_are_cpythons_and_none_is_constant_from_3_12(void **state)
@@ -468,6 +509,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TH_TEST(hashes_are_cpythons_under_hash_seed_0),
+		TH_TEST(hashes_of_3_8_are_siphash24_and_nan_is_0),
 		TH_TEST(tuple_hashes_are_cpythons_and_none_is_constant_from_3_12),
 		TH_TEST(set_members_are_visited_in_cpythons_slot_order),
 		TH_TEST(a_set_of_100000_members_finds_duplicates_and_removes_equals),
