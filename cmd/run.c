@@ -7,7 +7,7 @@
 
 #include "cmds.h"
 #include "common.h"
-#include "report.h"
+#include "reporter.h"
 
 enum out_format { OUT_TEXT, OUT_JSONL };
 

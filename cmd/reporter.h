@@ -1,9 +1,9 @@
 /*
- * report.h - how steps, collections and summaries are shown: the aligned
+ * reporter.h - how steps, collections and summaries are shown: the aligned
  * text lines of `run` and the JSON objects of SPEC section 5.
  */
-#ifndef GCSIM_CMD_REPORT_H
-#define GCSIM_CMD_REPORT_H
+#ifndef GCSIM_CMD_REPORTER_H
+#define GCSIM_CMD_REPORTER_H
 
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 /*
- * report.c - the text and JSON forms of a replay.
+ * reporter.c - the text and JSON forms of a replay.
  *
  * JSON is written by hand rather than through cJSON: a replay may print
  * millions of steps, and every string it prints is an ID (letters, digits
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "report.h"
+#include "reporter.h"
 
 static const char *plural(long n) { return n == 1 ? "" : "s"; }
 
