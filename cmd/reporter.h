@@ -1,43 +1,110 @@
 /*
- * reporter.h - how steps, collections and summaries are shown: the aligned
- * text lines of `run` and the JSON objects of SPEC section 5.
+ * reporter.h - output formats.  A reporter is one row of a table: a name
+ * and the hooks of each kind of output it can write.  A command says which
+ * kind it makes (a replay step by step, a result per checked file, a table
+ * of settings) and --format is parsed once, against the table, for every
+ * command.  A new format is one file (cmd/fmt_NAME.c) and one row in
+ * reporter.c.
+ *
+ * Ownership: the FILE and everything passed to a hook are the caller's;
+ * a reporter's state (struct reporter_out.state) is made by its begin hook
+ * and freed by its end hook.
  */
 #ifndef GCSIM_CMD_REPORTER_H
 #define GCSIM_CMD_REPORTER_H
 
 #include <stdio.h>
 
-#include "../sim/sim.h"
+#include "common.h"
 
-void report_text_header(FILE *f, const sim *s, const char *path);
-void report_text_step(FILE *f, const sim *s, const struct sim_event *ev,
-		      const struct sim_step *st);
-void report_text_summary(FILE *f, const sim *s, uint64_t steps);
-
-void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
-		      const struct sim_step *st);
-/*
- * The JSON lines of `run --changes`: the first step whole, then each step's
- * step, line and op and only the keys whose values differ from the
- * previous step's; freelist holds only its members that changed.  The
- * caller zeroes the struct before the first step.
- */
-struct report_json_changes {
-	int started;
-	long count[3];
-	uint64_t gen_sizes[3];
-	struct sim_freelist_sizes freelist;
-	uint32_t ncollections;   /* the lists' lengths: a non-empty list, or */
-	uint32_t nfreed;         /* an empty one after one, is a change */
-	int64_t refcnt;          /* -1: null */
-	struct sim_genstats stats[3];
+/* The kinds of output, as a command asks for them (a mask in the table). */
+enum reporter_kind {
+	REP_STEPS = 1,  /* run: the replay of one trace, step by step */
+	REP_FILES = 2,  /* check: one result per scenario file, then totals */
+	REP_RUNS = 4,   /* compare: one trace's figures under several settings */
 };
 
-void report_json_changes(FILE *f, struct report_json_changes *c,
-			 const struct sim_event *ev, const struct sim_step *st);
-void report_json_summary(FILE *f, const sim *s, uint64_t steps);
+/* One output under way. */
+struct reporter_out {
+	FILE *f;
+	int quiet;      /* steps: begin and step are not called; files: no PASS or SKIP lines */
+	int changes;    /* jsonl: only what changed since the previous step */
+	void *state;    /* the reporter's own */
+};
+
+/* One file's result in `gcsim check`. */
+struct check_failure {
+	unsigned long line;
+	char msg[600];
+};
+
+struct check_file {
+	const char *path;
+	const char *status;              /* "pass", "fail", "skip" or "error" */
+	const struct replay_result *res;
+	const struct check_failure *fails;
+	size_t nfails;
+	const char *error;               /* "error": what went wrong, else "" */
+};
+
+/* One setting's figures in `gcsim compare` and `gcsim report`. */
+struct setting_result {
+	const char *python;
+	long threshold[3];
+	uint64_t steps;
+	struct sim_genstats stats[3];
+	struct sim_totals totals;
+	struct sim_garbage garbage;
+};
+
+struct reporter {
+	const char *name;
+	int census;     /* steps: the replay must take the garbage census */
+	/* REP_STEPS */
+	void (*begin)(struct reporter_out *o, const sim *s, const char *path);
+	void (*step)(struct reporter_out *o, const sim *s, const struct sim_event *ev,
+		     const struct sim_step *st);
+	void (*expect)(struct reporter_out *o, const struct sim_event *ev, int ok,
+		       const char *msg);   /* may be NULL */
+	void (*end)(struct reporter_out *o, const sim *s, uint64_t steps);
+	/* REP_FILES */
+	void (*file)(struct reporter_out *o, const struct check_file *cf);
+	void (*totals)(struct reporter_out *o, unsigned passed, unsigned failed,
+		       unsigned skipped);
+	/* REP_RUNS */
+	void (*runs)(struct reporter_out *o, const char *trace,
+		     const struct setting_result *r, int n);
+};
+
+/* The formats, each in its file. */
+extern const struct reporter fmt_text, fmt_jsonl, fmt_csv, fmt_json;
+
+/*
+ * --format ARG of command cmd, which writes output of the given kind: the
+ * reporter, or NULL after a usage error that lists the formats the
+ * command takes.
+ */
+const struct reporter *reporter_find(const char *cmd, enum reporter_kind kind,
+				     const char *arg);
+
+/* The formats for kind, "text|jsonl": what --help should say. */
+void reporter_names(char *buf, size_t sz, enum reporter_kind kind);
 
 /* One collection as a sentence: why it ran and what it found. */
 void report_collection_text(char *buf, size_t sz, const struct sim_collection *c);
+
+/* One collection as a JSON object: the figures of SPEC section 5 and more. */
+void report_collection_json(FILE *f, const struct sim_collection *c);
+
+const char *report_trigger_name(enum sim_trigger t);
+
+/* The rows of the settings table (compare's text, report's summary). */
+#define SUMMARY_ROWS 14
+extern const char *const summary_labels[SUMMARY_ROWS];
+void summary_cell(char *buf, size_t sz, int row, const struct setting_result *r);
+
+/* Cyclic garbage: the mean wait in steps; "exact" or "sampled". */
+double setting_mean_wait(const struct setting_result *r);
+const char *setting_census_kind(const struct setting_result *r);
 
 #endif
