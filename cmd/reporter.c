@@ -94,7 +94,7 @@ void report_collection_json(FILE *f, const struct sim_collection *c)
  * format whose hooks for it are set.
  */
 static const struct reporter *const reporters[] = {
-	&fmt_text, &fmt_jsonl, &fmt_csv, &fmt_json,
+	&fmt_text, &fmt_jsonl, &fmt_csv, &fmt_json, &fmt_chrome,
 };
 
 #define NREPORTERS (sizeof(reporters) / sizeof(reporters[0]))

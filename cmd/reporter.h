@@ -77,7 +77,7 @@ struct reporter {
 };
 
 /* The formats, each in its file. */
-extern const struct reporter fmt_text, fmt_jsonl, fmt_csv, fmt_json;
+extern const struct reporter fmt_text, fmt_jsonl, fmt_csv, fmt_json, fmt_chrome;
 
 /*
  * --format ARG of command cmd, which writes output of the given kind: the

@@ -11,6 +11,7 @@
 
 struct run_ctx {
 	const struct reporter *rep;
+	const sim *s;
 	struct reporter_out out;
 	int progress;
 	int expect_failed;
@@ -26,9 +27,12 @@ const struct cli_option run_options[] = {
 	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
 	  "GC thresholds; those not given are the\n"
 	  "trace's '#: threshold', else the version's" },
-	{ "format", OPT_FORMAT, "text|jsonl",
+	{ "format", OPT_FORMAT, "text|jsonl|chrome",
 	  "output format (default text; jsonl: one object\n"
-	  "per step, then a summary, keys in the README)" },
+	  "per step, then a summary, keys in the README;\n"
+	  "chrome: Trace Event JSON for Perfetto or\n"
+	  "chrome://tracing, collections as slices and\n"
+	  "the figures as counters)" },
 	{ "changes", OPT_CHANGES, NULL,
 	  "with --format jsonl: after the first step, each\n"
 	  "record holds step, line, op and only the keys\n"
@@ -71,6 +75,7 @@ static void on_start(void *arg, sim *s, const char *path)
 {
 	struct run_ctx *c = arg;
 
+	c->s = s;
 	if (!c->out.quiet)
 		c->rep->begin(&c->out, s, path);
 }
@@ -81,7 +86,7 @@ static int on_step(void *arg, const struct sim_event *ev, const struct sim_step 
 
 	c->steps++;
 	if (!c->out.quiet)
-		c->rep->step(&c->out, NULL, ev, st);
+		c->rep->step(&c->out, c->s, ev, st);
 	return 0;
 }
 
