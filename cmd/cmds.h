@@ -14,12 +14,14 @@ int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const struct cli_option run_options[];
 extern const struct cli_option check_options[];
 extern const struct cli_option convert_options[];
 extern const struct cli_option compare_options[];
 extern const struct cli_option gen_options[];
+extern const struct cli_option report_options[];
 
 /* A subcommand, as main.c's table lists it. */
 struct command {

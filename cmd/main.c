@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{ "gen", cmd_gen, "write a synthetic workload trace", gen_options, "" },
 	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines",
 	  convert_options, "IN OUT" },
+	{ "report", cmd_report, "draw a replay as a self-contained HTML page",
+	  report_options, "TRACE|-" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
