@@ -60,7 +60,7 @@
         for (var i = 0; i < a.length; i++) if (a[i] > max) max = a[i];
       });
     });
-    max = nice(max);
+    max = Math.max(2, nice(max));
     var y = function (v) { return top + h - v / max * h; };
     layout.push({ p: p, top: top, h: h, y: y });
     out.push('<text class="title" x="' + L + '" y="' + (top0 + 12) + '">' + esc(p[0]) + '</text>');
@@ -105,7 +105,7 @@
   });
   out.push('<path d="M' + lx + ',' + (y0 + 2) + 'l10,0l-5,9z" fill="none" stroke="#d62728"/>');
   out.push('<text x="' + (lx + 14) + '" y="' + (y0 + 12) + '">gen2 held back by the long-lived brake</text>');
-  var nmarks = 0, mw = Math.max(1.5, W / Math.max(steps, 1));
+  var nmarks = 0, mw = Math.min(Math.max(2, W / Math.max(steps, 1)), 12);
   sets.forEach(function (st, si) {
     var top = marksTop + si * ROW, base = top + ROW - 6;
     out.push('<line class="axis" x1="' + L + '" x2="' + (L + W) + '" y1="' + base + '" y2="' + base + '"/>');
