@@ -408,10 +408,6 @@ int cmd_report(int argc, char **argv)
 			status = st;
 		}
 	}
-	if (status == EXIT_PASS && set[0].se.steps == 0) {
-		errorf("%s: no events to draw", path);
-		status = EXIT_TRACE;
-	}
 	if (status == EXIT_PASS) {
 		struct out_file out;
 

@@ -78,7 +78,7 @@
       out.push('<line class="grid" x1="' + L + '" x2="' + (L + W) + '" y1="' + gy + '" y2="' + gy + '"/>');
       out.push('<text x="' + (L - 6) + '" y="' + (+gy + 4) + '" text-anchor="end">' + fmt(g * max / 2) + '</text>');
     }
-    sets.forEach(function (st, si) {
+    if (ncol) sets.forEach(function (st, si) {
       p[2].forEach(function (sr, k) {
         var f = st.figures[sr[0]], c = color(si, k);
         var d = sets.length > 1 ? DASH[k % DASH.length] : (sr[2] ? '5 3' : '');

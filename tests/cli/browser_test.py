@@ -2,11 +2,11 @@
 
 usage: browser_test.py GCSIM TRACE [SCREENSHOT]
 
-For a report of TRACE (one setting) and one of a generated trace long
-enough to be sampled (four settings): the page loads without a console
-error, the DOM Chromium built holds the chart with one marker per
-collection that `run --format jsonl` reports, and the screenshot is not
-blank (many colours, the series' colours among them, ink in the chart's
+For a report of TRACE (one setting), one of a generated trace long
+enough to be sampled (four settings) and one of a trace without events:
+the page loads without a console error, the DOM Chromium built holds the
+chart with one marker per collection that `run --format jsonl` reports,
+and (but for the empty one) the screenshot is not blank (many colours, the series' colours among them, ink in the chart's
 area).  The error detector is itself tried on a page with an error.
 With SCREENSHOT, the first page's screenshot is kept there.
 
@@ -108,7 +108,7 @@ def collections(gcsim, args, trace):
                if x.startswith('{"step"'))
 
 
-def check_page(exe, gcsim, trace, args, tmp, name, keep=None):
+def check_page(exe, gcsim, trace, args, tmp, name, keep=None, shoot=True):
     page = os.path.join(tmp, name + ".html")
     subprocess.run([gcsim, "report", *args, trace, "-o", page], check=True)
     settings = max(1, args.count("--python")) * max(1, args.count("--threshold"))
@@ -133,8 +133,10 @@ def check_page(exe, gcsim, trace, args, tmp, name, keep=None):
     if marks != want or not m or int(m.group(1)) != want:
         bad(f"{name}: {marks} collection markers drawn, {want} collections")
     paths = len(re.findall(r"<path d=", svg))
-    if paths < 16 * settings:
+    if shoot and paths < 16 * settings:
         bad(f"{name}: {paths} series drawn for {settings} settings")
+    if not shoot:
+        return
 
     shot = os.path.join(tmp, name + ".png")
     r = chrome(exe, ["--screenshot=" + shot, "--window-size=1240,1480"],
@@ -190,6 +192,10 @@ def main():
             bad("an uncaught error in a page is not seen")
 
         check_page(exe, gcsim, trace, [], tmp, "scenario", keep)
+        empty = os.path.join(tmp, "empty.trace")
+        with open(empty, "w") as f:
+            f.write("# no events\n")
+        check_page(exe, gcsim, empty, [], tmp, "empty", shoot=False)
         big = os.path.join(tmp, "big.trace")
         subprocess.run([gcsim, "gen", "--model", "handler", "--events", "30000",
                         "--seed", "9", "-o", big], check=True)
