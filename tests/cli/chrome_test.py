@@ -67,7 +67,8 @@ def check(gcsim, path, extra):
     name = os.path.basename(path) + (" " + " ".join(extra) if extra else "")
     out = subprocess.run([gcsim, "run", "--format", "chrome", *extra, path],
                          capture_output=True)
-    if out.returncode not in (0, 1):
+    if out.returncode not in (0, 1) or b"Sanitizer" in out.stderr or \
+            b"runtime error" in out.stderr:
         bad(f"{name}: exit {out.returncode}: {out.stderr.decode()}")
         return
     try:
