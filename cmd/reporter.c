@@ -108,17 +108,6 @@ static int writes(const struct reporter *r, enum reporter_kind kind)
 	}
 }
 
-void reporter_names(char *buf, size_t sz, enum reporter_kind kind)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < NREPORTERS; i++)
-		if (writes(reporters[i], kind) && n < sz)
-			n += (size_t)snprintf(buf + n, sz - n, "%s%s", n ? "|" : "",
-					      reporters[i]->name);
-}
-
 const struct reporter *reporter_find(const char *cmd, enum reporter_kind kind,
 				     const char *arg)
 {

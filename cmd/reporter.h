@@ -87,9 +87,6 @@ extern const struct reporter fmt_text, fmt_jsonl, fmt_csv, fmt_json, fmt_chrome;
 const struct reporter *reporter_find(const char *cmd, enum reporter_kind kind,
 				     const char *arg);
 
-/* The formats for kind, "text|jsonl": what --help should say. */
-void reporter_names(char *buf, size_t sz, enum reporter_kind kind);
-
 /* One collection as a sentence: why it ran and what it found. */
 void report_collection_text(char *buf, size_t sz, const struct sim_collection *c);
 
