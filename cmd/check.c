@@ -8,14 +8,10 @@
 
 #include "cmds.h"
 #include "common.h"
-
-struct failure {
-	unsigned long line;
-	char msg[600];
-};
+#include "reporter.h"
 
 struct check_ctx {
-	struct failure *fails;
+	struct check_failure *fails;
 	size_t nfails, cap;
 };
 
@@ -102,7 +98,9 @@ int cmd_check(int argc, char **argv)
 {
 	struct common_opts o = { 0 };
 	struct cli_parser p;
-	int opt, r, jsonl = 0, strict = 0;
+	int opt, r, strict = 0;
+	const struct reporter *rep = &fmt_text;
+	struct reporter_out out = { stdout, 0, 0, NULL };
 
 	cli_parser_init(&p, "check", check_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
@@ -115,14 +113,8 @@ int cmd_check(int argc, char **argv)
 			strict = 1;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0) {
-				jsonl = 0;
-			} else if (strcmp(optarg, "jsonl") == 0) {
-				jsonl = 1;
-			} else {
-				errorf("check --format takes text or jsonl, got '%s'", optarg);
+			if (!(rep = reporter_find("check", REP_FILES, optarg)))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -131,6 +123,7 @@ int cmd_check(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	out.quiet = o.quiet;
 	if (optind >= argc) {
 		errorf("check needs at least one FILE (see gcsim check --help)");
 		return EXIT_USAGE;
@@ -166,56 +159,11 @@ int cmd_check(int argc, char **argv)
 		if (res.status > worst)
 			worst = res.status;
 
-		if (jsonl) {
-			printf("{\"file\":");
-			json_string(stdout, argv[i]);
-			printf(",\"status\":\"%s\",\"python\":\"%s\",\"steps\":%llu,\"expects\":%llu,\"failed\":%llu,\"failures\":[",
-			       status, res.python, (unsigned long long)res.steps,
-			       (unsigned long long)res.expects, (unsigned long long)res.failed);
-			for (size_t k = 0; k < c.nfails; k++) {
-				printf("%s{\"line\":%lu,\"message\":", k ? "," : "", c.fails[k].line);
-				json_string(stdout, c.fails[k].msg);
-				putchar('}');
-			}
-			printf("]");
-			if (err[0]) {
-				printf(",\"error\":");
-				json_string(stdout, err);
-			}
-			if (res.skipped[0]) {
-				printf(",\"reason\":");
-				json_string(stdout, res.skipped);
-			} else if (status[0] == 'f' && !res.expect_lines) {
-				printf(",\"reason\":\"no expectations (--strict)\"");
-			}
-			printf("}\n");
-		} else if (status[0] == 'p') {
-			/* A file that checks nothing is worth a line even with -q. */
-			if (!o.quiet || !res.expect_lines)
-				printf("PASS  %s (%llu expectations, python %s)\n", argv[i],
-				       (unsigned long long)res.expects, res.python);
-		} else if (status[0] == 's') {
-			if (!o.quiet)
-				printf("SKIP  %s (%s)\n", argv[i], res.skipped);
-		} else if (status[0] == 'f' && !res.expect_lines) {
-			printf("FAIL  %s (no expectations; --strict)\n", argv[i]);
-		} else if (status[0] == 'f') {
-			printf("FAIL  %s (%llu of %llu expectations failed, python %s)\n",
-			       argv[i], (unsigned long long)res.failed,
-			       (unsigned long long)res.expects, res.python);
-			for (size_t k = 0; k < c.nfails; k++)
-				printf("      %s:%lu: %s\n", argv[i], c.fails[k].line, c.fails[k].msg);
-		} else {
-			printf("ERROR %s\n", err);
-		}
+		struct check_file cf = { argv[i], status, &res, c.fails, c.nfails, err };
+		rep->file(&out, &cf);
 		free(c.fails);
 		fflush(stdout);
 	}
-	if (jsonl)
-		printf("{\"passed\":%u,\"failed\":%u,\"skipped\":%u}\n", passed, failed, skipped);
-	else if (skipped)
-		printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
-	else
-		printf("%u passed, %u failed\n", passed, failed);
+	rep->totals(&out, passed, failed, skipped);
 	return worst;
 }

@@ -17,6 +17,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const struct cli_option run_options[];
 extern const struct cli_option check_options[];
@@ -62,6 +63,7 @@ int replay_until(const char *path, const struct common_opts *o, uint64_t at,
 int parse_at(const char *arg, uint64_t *at);
 int parse_count(const char *opt, const char *arg, uint64_t *out);
 extern const struct cli_option record_options[];
+extern const struct cli_option report_options[];
 
 /* A subcommand, as main.c's table lists it. */
 struct command {

@@ -15,6 +15,7 @@
 
 #include "cmds.h"
 #include "common.h"
+#include "reporter.h"
 
 #define MAX_RUNS 64
 
@@ -198,109 +199,23 @@ static int spool(const char *path, struct common_opts *o, char *tmp, size_t sz)
 	return EXIT_PASS;
 }
 
-static double mean_wait(const struct run *r)
+/* A run's figures, as the reporters take them. */
+static void setting_of(struct setting_result *out, const struct run *r)
 {
-	return r->garbage.collected ?
-		(double)r->garbage.wait_total / (double)r->garbage.collected : 0.0;
-}
-
-static const char *census_kind(const struct run *r)
-{
-	return r->garbage.max_interval <= 1 ? "exact" : "sampled";
-}
-
-static void print_json(const char *path, const struct run *runs, int n)
-{
-	printf("{\"trace\":");
-	json_string(stdout, path);
-	printf(",\"runs\":[");
-	for (int i = 0; i < n; i++) {
-		const struct run *r = &runs[i];
-		const struct sim_totals *t = &r->totals;
-		const struct sim_garbage *g = &r->garbage;
-
-		printf("%s{\"python\":\"%s\",\"threshold\":[%ld,%ld,%ld],\"steps\":%" PRIu64
-		       ",\"collections\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
-		       ",\"collected\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
-		       ",\"examined\":%" PRIu64 ",\"max_examined\":%" PRIu64
-		       ",\"freed_gc\":%" PRIu64 ",\"freed_refcount\":%" PRIu64
-		       ",\"peak_live\":%" PRIu64 ",\"peak_tracked\":%" PRIu64
-		       ",\"peak_bytes\":%" PRIu64
-		       ",\"garbage\":{\"census\":\"%s\",\"censuses\":%" PRIu64
-		       ",\"max_interval\":%" PRIu64 ",\"collected\":%" PRIu64
-		       ",\"mean_wait\":%.1f,\"max_wait\":%" PRIu64
-		       ",\"peak_waiting\":%" PRIu64 ",\"waiting_steps\":%.0f}}",
-		       i ? "," : "", r->python, r->threshold[0], r->threshold[1],
-		       r->threshold[2], r->res.steps,
-		       r->stats[0].collections, r->stats[1].collections, r->stats[2].collections,
-		       r->stats[0].collected, r->stats[1].collected, r->stats[2].collected,
-		       t->examined, t->max_examined, t->freed_gc, t->freed_refcount,
-		       t->peak_live, t->peak_tracked, t->peak_bytes,
-		       census_kind(r), g->censuses, g->max_interval, g->collected,
-		       mean_wait(r), g->wait_max, g->peak_waiting, g->waiting_steps);
-	}
-	printf("]}\n");
-}
-
-static void print_csv(const struct run *runs, int n)
-{
-	printf("python,t0,t1,t2,steps,collections0,collections1,collections2,"
-	       "examined,max_examined,freed_gc,freed_refcount,peak_live,peak_tracked,"
-	       "peak_bytes,garbage_census,garbage_collected,mean_wait,max_wait,"
-	       "peak_waiting,waiting_steps\n");
-	for (int i = 0; i < n; i++) {
-		const struct run *r = &runs[i];
-		const struct sim_totals *t = &r->totals;
-
-		printf("%s,%ld,%ld,%ld,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		       ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		       ",%s,%" PRIu64 ",%.1f,%" PRIu64 ",%" PRIu64 ",%.0f\n",
-		       r->python, r->threshold[0], r->threshold[1], r->threshold[2],
-		       r->res.steps, r->stats[0].collections, r->stats[1].collections,
-		       r->stats[2].collections, t->examined, t->max_examined, t->freed_gc,
-		       t->freed_refcount, t->peak_live, t->peak_tracked, t->peak_bytes,
-		       census_kind(r), r->garbage.collected, mean_wait(r), r->garbage.wait_max,
-		       r->garbage.peak_waiting, r->garbage.waiting_steps);
-	}
-}
-
-#define ROW(label, ...) do { \
-	printf("%-30s", label); \
-	for (int i = 0; i < n; i++) { \
-		const struct run *r = &runs[i]; \
-		char cell[64]; \
-		(void)r; \
-		snprintf(cell, sizeof(cell), __VA_ARGS__); \
-		printf("  %20s", cell); \
-	} \
-	putchar('\n'); \
-} while (0)
-
-static void print_text(const char *path, const struct run *runs, int n)
-{
-	printf("%s: %" PRIu64 " steps\n\n", path, runs[0].res.steps);
-	ROW("setting", "%s %ld/%ld/%ld", r->python, r->threshold[0], r->threshold[1], r->threshold[2]);
-	ROW("collections gen0/gen1/gen2", "%" PRIu64 "/%" PRIu64 "/%" PRIu64,
-	    r->stats[0].collections, r->stats[1].collections, r->stats[2].collections);
-	ROW("objects examined (work)", "%" PRIu64, r->totals.examined);
-	ROW("largest collection (pause)", "%" PRIu64, r->totals.max_examined);
-	ROW("freed by the collector", "%" PRIu64, r->totals.freed_gc);
-	ROW("freed by refcount", "%" PRIu64, r->totals.freed_refcount);
-	ROW("peak live objects", "%" PRIu64, r->totals.peak_live);
-	ROW("peak tracked objects", "%" PRIu64, r->totals.peak_tracked);
-	ROW("peak bytes (estimate)", "%.1f KiB", (double)r->totals.peak_bytes / 1024.0);
-	ROW("cyclic garbage collected", "%" PRIu64, r->garbage.collected);
-	ROW("  mean / max wait (steps)", "%.1f / %" PRIu64, mean_wait(r), r->garbage.wait_max);
-	ROW("  peak waiting (objects)", "%" PRIu64, r->garbage.peak_waiting);
-	ROW("  waiting x steps", "%.0f", r->garbage.waiting_steps);
-	ROW("  census", "%s (gap <= %" PRIu64 ")", census_kind(r), r->garbage.max_interval);
+	out->python = r->python;
+	memcpy(out->threshold, r->threshold, sizeof(out->threshold));
+	out->steps = r->res.steps;
+	memcpy(out->stats, r->stats, sizeof(out->stats));
+	out->totals = r->totals;
+	out->garbage = r->garbage;
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	const char *pythons[MAX_RUNS];
 	struct common_opts thresholds[MAX_RUNS];
-	int npy = 0, nth = 0, opt, format = 0;
+	int npy = 0, nth = 0, opt;
+	const struct reporter *rep = &fmt_text;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	struct pool p = { 0 };
 	struct cli_parser cp;
@@ -336,16 +251,8 @@ int cmd_compare(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0) {
-				format = 0;
-			} else if (strcmp(optarg, "csv") == 0) {
-				format = 1;
-			} else if (strcmp(optarg, "json") == 0) {
-				format = 2;
-			} else {
-				errorf("compare --format takes text, csv or json, got '%s'", optarg);
+			if (!(rep = reporter_find("compare", REP_RUNS, optarg)))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'j':
 			jobs = strtol(optarg, &end, 10);
@@ -420,11 +327,10 @@ int cmd_compare(int argc, char **argv)
 			return st;
 		}
 	}
-	if (format == 2)
-		print_json(trace, runs, nruns);
-	else if (format == 1)
-		print_csv(runs, nruns);
-	else
-		print_text(trace, runs, nruns);
+	struct setting_result results[MAX_RUNS];
+	struct reporter_out out = { stdout, 0, 0, NULL };
+	for (int i = 0; i < nruns; i++)
+		setting_of(&results[i], &runs[i]);
+	rep->runs(&out, trace, results, nruns);
 	return EXIT_PASS;
 }

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	  explain_options, "TRACE ID" },
 	{ "record", cmd_record, "record a real Python program (CPython 3.13.3+) as a trace",
 	  record_options, "-- SCRIPT [ARGS...]" },
+	{ "report", cmd_report, "draw a replay as a self-contained HTML page",
+	  report_options, "TRACE|-" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

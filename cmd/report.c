@@ -1,427 +1,424 @@
 /*
- * report.c - the text and JSON forms of a replay.
+ * report.c - `gcsim report`: one trace under one or more settings, drawn
+ * as a self-contained HTML page (no network: the data, the style and the
+ * script that draws the charts as SVG are all inline).
  *
- * JSON is written by hand rather than through cJSON: a replay may print
- * millions of steps, and every string it prints is an ID (letters, digits
- * and _ . : -), which needs no escaping.
+ * Each setting is replayed with the garbage census, its figures kept in
+ * buckets of steps (report_series.h: per bucket the minimum and maximum,
+ * so that a column drawn from them shows every peak) and its collections
+ * one by one, up to REPORT_MAX_MARKS.  The page is written once all the
+ * replays are done: its size depends on the number of buckets and of
+ * collections, not of steps.
  */
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cmds.h"
 #include "common.h"
-#include "report.h"
+#include "report_series.h"
+#include "reporter.h"
 
-static const char *plural(long n) { return n == 1 ? "" : "s"; }
+#define MAX_SETTINGS 16
+#define REPORT_MAX_MARKS 50000
 
-static const char *trigger_name(enum sim_trigger t)
+struct setting {
+	struct common_opts o;
+	struct setting_result r;
+	struct series se;
+	const sim *s;
+	struct replay_result res;
+};
+
+struct pool {
+	const char *path;
+	struct setting *set;
+	int n, next;
+	pthread_mutex_t lock;
+};
+
+const struct cli_option report_options[] = {
+	{ "output", 'o', "FILE", "write the page to FILE (default: standard output)" },
+	{ "python", OPT_PYTHON, "VERSION",
+	  "replay under that version; repeatable: the\n"
+	  "settings are drawn over each other (default:\n"
+	  "the trace's '#: python' line, else the default)" },
+	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
+	  "GC thresholds; repeatable, every --python\n"
+	  "times every --threshold.  Those not given are\n"
+	  "the trace's, else the version's" },
+	CLI_OPTION_CHECK,
+	{ "stress", OPT_STRESS, NULL,
+	  "a full collection after every event, in every\n"
+	  "setting (a stress test: the pictures show it)" },
+	{ "input-format", OPT_INPUT_FORMAT, "text|json|jsonl",
+	  "TRACE's format (default: by its extension;\n"
+	  "standard input by its first character)" },
+	{ "help", 'h', NULL, "this text" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static void usage(FILE *f)
 {
-	switch (t) {
-	case SIM_TRIGGER_EXPLICIT: return "explicit";
-	case SIM_TRIGGER_THRESHOLD: return "threshold";
-	default: return "stress";
-	}
+	fprintf(f,
+		"usage: gcsim report [options] TRACE|-\n"
+		"\n"
+		"Replay TRACE and write one self-contained HTML page (no network, no\n"
+		"external script or font) that draws, over the steps, count0/1/2 against\n"
+		"their thresholds, the generation sizes, live and tracked objects, cyclic\n"
+		"garbage waiting for the collector, the free lists, and every collection\n"
+		"as a marker (full collections held back by the long-lived brake too),\n"
+		"under compare's table of figures.  Hovering shows the steps and trace\n"
+		"lines under the pointer.  Several settings are drawn over each other.\n"
+		"\n");
+	cli_help(f, report_options);
+	fprintf(f,
+		"\n"
+		"Long traces are drawn from at most 2048 columns of steps, each showing\n"
+		"the least and the most of every figure in it; the page says so.  At most\n"
+		"%d collections per setting are drawn (and the page says how many more\n"
+		"there were).\n", REPORT_MAX_MARKS);
 }
 
-void report_collection_text(char *buf, size_t sz, const struct sim_collection *c)
+static void on_start(void *arg, sim *s, const char *path)
 {
-	size_t n = 0;
-#define PUT(...) do { if (n < sz) n += (size_t)snprintf(buf + n, sz - n, __VA_ARGS__); } while (0)
-	if (c->gen2_skipped)
-		PUT("gen2 skipped: count2 %ld > %ld but long_lived_pending %" PRId64
-		    " < long_lived_total %" PRId64 "/4; ",
-		    c->count_before[2], c->threshold[2], c->pending_before, c->total_before);
-	PUT("gen%d collection", c->gen);
-	if (c->trigger == SIM_TRIGGER_THRESHOLD) {
-		PUT(" (count%d %ld > %ld%s)", c->gen, c->count_before[c->gen],
-		    c->threshold[c->gen], c->deferred ? ", run at the step's end" :
-		    ", run inside the allocation");
-	} else if (c->trigger == SIM_TRIGGER_EXPLICIT) {
-		PUT(" (explicit collect %d)", c->gen);
-	} else {
-		PUT(" (stress)");
-	}
-	PUT(": examined %" PRIu64 ", unreachable %" PRIu64 ", collected %" PRIu64,
-	    c->examined, c->unreachable, c->collected);
-	if (c->freed != c->collected)
-		PUT(" (%" PRIu64 " freed)", c->freed);
-	if (c->gen < 2)
-		PUT("; %" PRIu64 " survivor%s -> gen%d", c->survivors,
-		    plural((long)c->survivors), c->survivors_to);
-	else
-		PUT("; %" PRIu64 " survivor%s stay in gen2", c->survivors,
-		    plural((long)c->survivors));
-	if (c->untracked_tuples)
-		PUT(", %" PRIu64 " tuple%s untracked", c->untracked_tuples,
-		    plural((long)c->untracked_tuples));
-	if (c->untracked_dicts)
-		PUT(", %" PRIu64 " dict%s untracked", c->untracked_dicts,
-		    plural((long)c->untracked_dicts));
-	if (c->gen == 1)
-		PUT("; long_lived_pending %" PRId64, c->pending_after);
-	if (c->gen == 2)
-		PUT("; long_lived_total %" PRId64 ", pending 0", c->total_after);
-	if (c->freelists_cleared)
-		PUT("; free lists cleared");
-#undef PUT
+	struct setting *st = arg;
+
+	(void)path;
+	st->s = s;
+	sim_get_thresholds(s, st->r.threshold);
+	st->r.python = sim_get_profile(s)->name;
 }
 
-static const char *hit_name(int type, long cls)
+static int on_step(void *arg, const struct sim_event *ev, const struct sim_step *step)
 {
-	switch (cls) {
-	case 1: return "small-int cache hit";
-	case 2: return "latin-1 character cache hit";
-	case 3: return "single-byte cache hit";
-	default:
-		switch (type) {
-		case SIM_T_NONE: return "None singleton";
-		case SIM_T_BOOL: return "bool singleton";
-		case SIM_T_STR: return "empty str singleton";
-		case SIM_T_BYTES: return "empty bytes singleton";
-		default: return "empty tuple singleton";
-		}
-	}
-}
+	struct setting *st = arg;
 
-static void type_label(char *buf, size_t sz, int type, long n)
-{
-	if (type == SIM_T_TUPLE && n > 0)
-		snprintf(buf, sz, "tuple of %ld", n);
-	else
-		snprintf(buf, sz, "%s", sim_type_name((enum sim_type)type));
-}
-
-/* The step's effects as short phrases; runs of the same one are counted. */
-static void effects_text(char *buf, size_t sz, const struct sim_step *st)
-{
-	size_t n = 0;
-	char t[48];
-#define PUT(...) do { if (n < sz) n += (size_t)snprintf(buf + n, sz - n, __VA_ARGS__); } while (0)
-	buf[0] = '\0';
-	for (uint32_t i = 0; i < st->neffects; i++) {
-		const struct sim_effect *e = &st->effects[i];
-		uint32_t j = i;
-		while (j + 1 < st->neffects && st->effects[j + 1].kind == e->kind &&
-		       st->effects[j + 1].type == e->type && st->effects[j + 1].n == e->n)
-			j++;
-		long run = (long)(j - i + 1);
-		const struct sim_effect *last = &st->effects[j];
-		if (n)
-			PUT("; ");
-		type_label(t, sizeof(t), e->type, e->n);
-		switch (e->kind) {
-		case SIM_FX_CACHE_HIT: PUT("%s", hit_name(e->type, e->n)); break;
-		case SIM_FX_INTERNED: PUT("interned str reused"); break;
-		case SIM_FX_NEW:
-			if (e->type == SIM_T_STR && e->n == 1)
-				PUT("new interned str");
-			else if (e->type >= SIM_T_TUPLE)
-				PUT("new %s (count0 +1)", t);
-			else
-				PUT("new %s", t);
-			break;
-		case SIM_FX_FREELIST_POP:
-			PUT("%s from free list (%ld left)", t, last->left);
-			break;
-		case SIM_FX_FREELIST_PUSH:
-			if (run > 1)
-				PUT("%ld x %s to free list (now %ld)", run, t, last->left);
-			else
-				PUT("%s to free list (now %ld)", t, last->left);
-			break;
-		case SIM_FX_TRACKED: PUT("dict now tracked"); break;
-		case SIM_FX_MATERIALIZED: PUT("instance __dict__ materialized (shared keys full)"); break;
-		case SIM_FX_SET_DUPLICATE: PUT("equal member already in set: no new reference"); break;
-		case SIM_FX_GC_SCHEDULED:
-			PUT("count0 %ld > %ld: collection scheduled for the step's end", e->n, st->threshold[0]);
-			break;
-		}
-		i = j;
-	}
-	if (st->nfreed || st->freed_anon) {
-		if (n)
-			PUT("; ");
-		PUT("freed");
-		uint32_t shown = st->nfreed < 8 ? st->nfreed : 8;
-		for (uint32_t k = 0; k < shown; k++)
-			PUT("%s %s", k ? "," : "", st->freed[k]);
-		if (st->nfreed > shown)
-			PUT(" (+%u more)", st->nfreed - shown);
-		if (st->freed_anon)
-			PUT("%s%" PRIu64 " unnamed", st->nfreed ? " +" : " ", st->freed_anon);
-	}
-#undef PUT
-}
-
-void report_text_header(FILE *f, const sim *s, const char *path)
-{
-	const struct sim_profile *p = sim_get_profile(s);
-
-	long t[3];
-
-	sim_get_thresholds(s, t);
-	fprintf(f, "# %s under python %s (%s), thresholds %ld/%ld/%ld\n", path,
-		p->name, p->versions, t[0], t[1], t[2]);
-	fprintf(f, "%6s %5s  %-30s %8s  %-14s %s\n", "step", "line", "event",
-		"refcnt", "count", "notes");
-}
-
-static void refcnt_text(char *buf, size_t sz, const struct sim_step *st)
-{
-	if (!st->has_refcnt)
-		snprintf(buf, sz, "-");
-	else if (!st->alive)
-		snprintf(buf, sz, "freed");
-	else if (st->immortal)
-		snprintf(buf, sz, "immortal");
-	else
-		snprintf(buf, sz, "%" PRId64 "%s", st->refcnt, st->cached ? "*" : "");
-}
-
-void report_text_step(FILE *f, const sim *s, const struct sim_event *ev,
-		      const struct sim_step *st)
-{
-	char evt[128], rc[32], cnt[40], notes[1024];
-
-	(void)s;
-	format_event(evt, sizeof(evt), ev);
-	refcnt_text(rc, sizeof(rc), st);
-	snprintf(cnt, sizeof(cnt), "%ld %ld %ld", st->count[0], st->count[1], st->count[2]);
-	effects_text(notes, sizeof(notes), st);
-	fprintf(f, "%6" PRIu64 " %5lu  %-30s %8s  %-14s %s\n", st->step, st->line,
-		evt, rc, cnt, notes);
-	for (uint32_t i = 0; i < st->ncollections; i++) {
-		char c[600];
-		report_collection_text(c, sizeof(c), &st->collections[i]);
-		fprintf(f, "%14s-> %s\n", "", c);
-	}
-}
-
-void report_text_summary(FILE *f, const sim *s, uint64_t steps)
-{
-	struct sim_totals t;
-	struct sim_genstats g[3];
-	const struct sim_profile *p = sim_get_profile(s);
-
-	sim_get_totals(s, &t);
-	sim_get_stats(s, g);
-	fprintf(f, "summary: %" PRIu64 " steps under python %s\n", steps, p->name);
-	fprintf(f, "  collections  gen0 %" PRIu64 ", gen1 %" PRIu64 ", gen2 %" PRIu64
-		"; collected %" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
-		g[0].collections, g[1].collections, g[2].collections,
-		g[0].collected, g[1].collected, g[2].collected);
-	fprintf(f, "  work         %" PRIu64 " objects examined, largest collection %" PRIu64 "\n",
-		t.examined, t.max_examined);
-	fprintf(f, "  objects      %" PRIu64 " allocs, %" PRIu64 " freed by refcount, %" PRIu64
-		" freed by the collector, %" PRIu64 " live (peak %" PRIu64 "), peak tracked %" PRIu64 "\n",
-		t.allocs, t.freed_refcount, t.freed_gc, t.live, t.peak_live, t.peak_tracked);
-	fprintf(f, "  reuse        %" PRIu64 " cache hits, %" PRIu64 " free-list reuses\n",
-		t.cache_hits, t.freelist_reuses);
-}
-
-static void json_collection(FILE *f, const struct sim_collection *c)
-{
-	char why[600];
-
-	report_collection_text(why, sizeof(why), c);
-	fprintf(f, "{\"gen\":%d,\"trigger\":\"%s\",\"collected\":%" PRIu64
-		",\"uncollectable\":%" PRIu64 ",\"examined\":%" PRIu64
-		",\"unreachable\":%" PRIu64 ",\"freed\":%" PRIu64
-		",\"survivors\":%" PRIu64 ",\"survivors_to\":%d"
-		",\"untracked_tuples\":%" PRIu64 ",\"untracked_dicts\":%" PRIu64
-		",\"deferred\":%s,\"gen2_skipped\":%s,\"count_before\":[%ld,%ld,%ld]"
-		",\"long_lived_pending\":%" PRId64 ",\"long_lived_total\":%" PRId64
-		",\"freelists_cleared\":%s,\"reason\":\"%s\"}",
-		c->gen, trigger_name(c->trigger), c->collected, c->uncollectable,
-		c->examined, c->unreachable, c->freed, c->survivors, c->survivors_to,
-		c->untracked_tuples, c->untracked_dicts,
-		c->deferred ? "true" : "false", c->gen2_skipped ? "true" : "false",
-		c->count_before[0], c->count_before[1], c->count_before[2],
-		c->pending_after, c->total_after,
-		c->freelists_cleared ? "true" : "false", why);
-}
-
-static void json_counts(FILE *f, const struct sim_step *st)
-{
-	fprintf(f, ",\"count\":[%ld,%ld,%ld]", st->count[0], st->count[1], st->count[2]);
-}
-
-static void json_gen_sizes(FILE *f, const struct sim_step *st)
-{
-	fprintf(f, ",\"gen_sizes\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
-		st->gen_sizes[0], st->gen_sizes[1], st->gen_sizes[2]);
-}
-
-static void json_tuple_freelists(FILE *f, const struct sim_freelist_sizes *fl)
-{
-	fputs("\"tuple\":[", f);
-	for (int i = 0; i < SIM_TUPLE_FREELISTS; i++)
-		fprintf(f, "%s%ld", i ? "," : "", fl->tuple[i]);
-	fputc(']', f);
-}
-
-static void json_collections(FILE *f, const struct sim_step *st)
-{
-	fputs(",\"collections\":[", f);
-	for (uint32_t i = 0; i < st->ncollections; i++) {
-		if (i)
-			fputc(',', f);
-		json_collection(f, &st->collections[i]);
-	}
-	fputc(']', f);
-}
-
-/* The refcount as the JSON shows it; -1: null (no object, or freed). */
-static int64_t json_refcnt_value(const struct sim_step *st)
-{
-	if (!st->has_refcnt || !st->alive)
-		return -1;
-	return st->immortal ? (int64_t)SIM_IMMORTAL_REFCNT : st->refcnt;
-}
-
-static void json_refcnt(FILE *f, int64_t v)
-{
-	if (v < 0)
-		fputs(",\"refcnt\":null", f);
-	else
-		fprintf(f, ",\"refcnt\":%" PRId64, v);
-}
-
-static void json_freed(FILE *f, const struct sim_step *st)
-{
-	fputs(",\"freed\":[", f);
-	for (uint32_t i = 0; i < st->nfreed; i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", st->freed[i]);
-	fputc(']', f);
-}
-
-static void json_stats(FILE *f, const struct sim_genstats *g)
-{
-	fprintf(f, ",\"stats\":[[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "],[%" PRIu64 ",%" PRIu64
-		",%" PRIu64 "],[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]]",
-		g[0].collections, g[0].collected, g[0].uncollectable,
-		g[1].collections, g[1].collected, g[1].uncollectable,
-		g[2].collections, g[2].collected, g[2].uncollectable);
-}
-
-void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
-		      const struct sim_step *st)
-{
-	(void)s;
-	fprintf(f, "{\"step\":%" PRIu64 ",\"line\":%lu,\"op\":\"%s\"",
-		st->step, st->line, sim_op_name(ev->op));
-	json_counts(f, st);
-	json_gen_sizes(f, st);
-	fprintf(f, ",\"freelist\":{\"list\":%ld,\"dict\":%ld,\"float\":%ld,",
-		st->freelist.list, st->freelist.dict, st->freelist.flt);
-	json_tuple_freelists(f, &st->freelist);
-	fputc('}', f);
-	json_collections(f, st);
-	json_refcnt(f, json_refcnt_value(st));
-	json_freed(f, st);
-	json_stats(f, st->stats);
-	fputs("}\n", f);
-}
-
-static void remember(struct report_json_changes *c, const struct sim_step *st)
-{
-	c->started = 1;
-	memcpy(c->count, st->count, sizeof(c->count));
-	memcpy(c->gen_sizes, st->gen_sizes, sizeof(c->gen_sizes));
-	c->freelist = st->freelist;
-	c->ncollections = st->ncollections;
-	c->refcnt = json_refcnt_value(st);
-	c->nfreed = st->nfreed;
-	memcpy(c->stats, st->stats, sizeof(c->stats));
-}
-
-static int stats_differ(const struct sim_genstats *a, const struct sim_genstats *b)
-{
-	for (int i = 0; i < 3; i++)
-		if (a[i].collections != b[i].collections || a[i].collected != b[i].collected ||
-		    a[i].uncollectable != b[i].uncollectable)
-			return 1;
+	(void)ev;
+	series_step(&st->se, st->s, step);
 	return 0;
 }
 
-void report_json_changes(FILE *f, struct report_json_changes *c,
-			 const struct sim_event *ev, const struct sim_step *st)
+static void on_finish(void *arg, sim *s)
 {
-	const struct sim_freelist_sizes *was = &c->freelist, *now = &st->freelist;
-	int64_t refcnt = json_refcnt_value(st);
-	const char *sep = "";
+	struct setting *st = arg;
 
-	if (!c->started) {
-		report_json_step(f, NULL, ev, st);
-		remember(c, st);
-		return;
+	sim_get_stats(s, st->r.stats);
+	sim_get_totals(s, &st->r.totals);
+	sim_get_garbage(s, &st->r.garbage);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct replay_hooks h = { on_start, on_step, NULL, on_finish, NULL };
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		int i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			return NULL;
+		struct setting *st = &p->set[i];
+		replay_file(p->path, &st->o, 0, &h, st, &st->res);
+		st->r.steps = st->res.steps;
 	}
-	fprintf(f, "{\"step\":%" PRIu64 ",\"line\":%lu,\"op\":\"%s\"",
-		st->step, st->line, sim_op_name(ev->op));
-	if (memcmp(c->count, st->count, sizeof(c->count)) != 0)
-		json_counts(f, st);
-	if (memcmp(c->gen_sizes, st->gen_sizes, sizeof(c->gen_sizes)) != 0)
-		json_gen_sizes(f, st);
-	if (memcmp(was, now, sizeof(*now)) != 0) {
-		fputs(",\"freelist\":{", f);
-		if (was->list != now->list)
-			fprintf(f, "%s\"list\":%ld", sep, now->list), sep = ",";
-		if (was->dict != now->dict)
-			fprintf(f, "%s\"dict\":%ld", sep, now->dict), sep = ",";
-		if (was->flt != now->flt)
-			fprintf(f, "%s\"float\":%ld", sep, now->flt), sep = ",";
-		if (memcmp(was->tuple, now->tuple, sizeof(now->tuple)) != 0) {
-			fputs(sep, f);
-			json_tuple_freelists(f, now);
+}
+
+/* s for an HTML text node or attribute. */
+static void html_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
 		}
+	}
+}
+
+/* s as a JSON string that may sit inside <script>: no "<" appears. */
+static void script_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+typedef int64_t (*bucket_value)(const struct series_bucket *b, int fig);
+
+static int64_t b_min(const struct series_bucket *b, int fig) { return b->min[fig]; }
+static int64_t b_max(const struct series_bucket *b, int fig) { return b->max[fig]; }
+static int64_t b_first_step(const struct series_bucket *b, int fig) { (void)fig; return (int64_t)b->first_step; }
+static int64_t b_last_step(const struct series_bucket *b, int fig) { (void)fig; return (int64_t)b->last_step; }
+static int64_t b_first_line(const struct series_bucket *b, int fig) { (void)fig; return (int64_t)b->first_line; }
+static int64_t b_last_line(const struct series_bucket *b, int fig) { (void)fig; return (int64_t)b->last_line; }
+
+static void array(FILE *f, const struct series *se, bucket_value v, int fig)
+{
+	fputc('[', f);
+	for (uint32_t i = 0; i < se->nbuckets; i++)
+		fprintf(f, "%s%" PRId64, i ? "," : "", v(&se->buckets[i], fig));
+	fputc(']', f);
+}
+
+/* One figure's columns: {"min":[...],"max":[...]}, max left out when equal. */
+static void figure(FILE *f, const struct series *se, int fig)
+{
+	int same = 1;
+
+	for (uint32_t i = 0; i < se->nbuckets && same; i++)
+		same = se->buckets[i].min[fig] == se->buckets[i].max[fig];
+	fprintf(f, "\"%s\":{\"min\":", series_names[fig]);
+	array(f, se, b_min, fig);
+	if (!same) {
+		fputs(",\"max\":", f);
+		array(f, se, b_max, fig);
+	}
+	fputc('}', f);
+}
+
+static void marks(FILE *f, const struct series *se)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < se->nmarks; i++) {
+		const struct series_mark *m = &se->marks[i];
+		const struct sim_collection *c = &m->c;
+		char why[600];
+
+		report_collection_text(why, sizeof(why), c);
+		fprintf(f, "%s\n[%" PRIu64 ",%lu,%d,", i ? "," : "", m->step, m->line, c->gen);
+		script_string(f, report_trigger_name(c->trigger));
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%d,", c->examined, c->collected, c->gen2_skipped);
+		script_string(f, why);
+		fputc(']', f);
+	}
+	fputc(']', f);
+}
+
+static void data(FILE *f, const char *trace, const struct setting *set, int n)
+{
+	const struct series *se0 = &set[0].se;
+
+	fputs("{\"trace\":", f);
+	script_string(f, trace);
+	fprintf(f, ",\"steps\":%" PRIu64 ",\"width\":%" PRIu64 ",\"columns\":{\"first_step\":",
+		se0->steps, se0->width);
+	array(f, se0, b_first_step, 0);
+	fputs(",\"last_step\":", f);
+	array(f, se0, b_last_step, 0);
+	fputs(",\"first_line\":", f);
+	array(f, se0, b_first_line, 0);
+	fputs(",\"last_line\":", f);
+	array(f, se0, b_last_line, 0);
+	fputs("},\"settings\":[", f);
+	for (int i = 0; i < n; i++) {
+		const struct setting *st = &set[i];
+		char label[64];
+
+		summary_cell(label, sizeof(label), 0, &st->r);
+		fprintf(f, "%s\n{\"label\":", i ? "," : "");
+		script_string(f, label);
+		fprintf(f, ",\"census\":\"%s\",\"census_gap\":%" PRIu64 ",\"collections\":%" PRIu64
+			",\"marks_dropped\":%" PRIu64 ",\"figures\":{",
+			setting_census_kind(&st->r), st->r.garbage.max_interval,
+			st->se.collections, st->se.marks_dropped);
+		for (int k = 0; k < SERIES_N; k++) {
+			if (k)
+				fputc(',', f);
+			figure(f, &st->se, k);
+		}
+		fputs("},\"marks\":", f);
+		marks(f, &st->se);
 		fputc('}', f);
 	}
-	if (st->ncollections || c->ncollections)
-		json_collections(f, st);
-	if (refcnt != c->refcnt)
-		json_refcnt(f, refcnt);
-	if (st->nfreed || c->nfreed)
-		json_freed(f, st);
-	if (stats_differ(c->stats, st->stats))
-		json_stats(f, st->stats);
-	fputs("}\n", f);
-	remember(c, st);
+	fputs("]}", f);
 }
 
-struct live_dump {
-	FILE *f;
-	int n;
-};
-
-static void dump_live(void *arg, const char *id, int type, int64_t refcnt, int exact)
+static void summary_table(FILE *f, const struct setting *set, int n)
 {
-	struct live_dump *d = arg;
+	char cell[64];
 
-	(void)type;
-	if (!exact)
-		return;
-	fprintf(d->f, "%s\"%s\":%" PRId64, d->n++ ? "," : "", id, refcnt);
+	fputs("<table class=\"summary\">\n", f);
+	for (int row = 0; row < SUMMARY_ROWS; row++) {
+		const char *label = summary_labels[row];
+		const char *tag = row ? "td" : "th";
+
+		fprintf(f, "<tr><th class=\"%s\">", label[0] == ' ' ? "sub" : "");
+		html_text(f, label + strspn(label, " "));
+		fputs("</th>", f);
+		for (int i = 0; i < n; i++) {
+			summary_cell(cell, sizeof(cell), row, &set[i].r);
+			fprintf(f, "<%s>", tag);
+			if (row == 0)
+				fprintf(f, "<span class=\"swatch s%d\"></span>", i);
+			html_text(f, cell);
+			fprintf(f, "</%s>", tag);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
 }
 
-void report_json_summary(FILE *f, const sim *s, uint64_t steps)
-{
-	struct sim_totals t;
-	struct sim_genstats g[3];
-	struct live_dump d = { f, 0 };
+/* cmd/report_page.css and cmd/report_page.js, embedded by the build. */
+extern const char report_page_style[], report_page_script[];
 
-	sim_get_totals(s, &t);
-	sim_get_stats(s, g);
-	fprintf(f, "{\"summary\":{\"python\":\"%s\",\"steps\":%" PRIu64
-		",\"collections\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
-		",\"collected\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
-		",\"examined\":%" PRIu64 ",\"max_examined\":%" PRIu64
-		",\"allocs\":%" PRIu64 ",\"freed_refcount\":%" PRIu64 ",\"freed_gc\":%" PRIu64
-		",\"live_objects\":%" PRIu64 ",\"peak_live\":%" PRIu64 ",\"peak_tracked\":%" PRIu64
-		",\"cache_hits\":%" PRIu64 ",\"freelist_reuses\":%" PRIu64 ",\"live\":{",
-		sim_get_profile(s)->name, steps,
-		g[0].collections, g[1].collections, g[2].collections,
-		g[0].collected, g[1].collected, g[2].collected,
-		t.examined, t.max_examined, t.allocs, t.freed_refcount, t.freed_gc,
-		t.live, t.peak_live, t.peak_tracked, t.cache_hits, t.freelist_reuses);
-	sim_each_name(s, dump_live, &d);
-	fputs("}}}\n", f);
+static void page(FILE *f, const char *trace, const struct setting *set, int n)
+{
+	const struct series *se = &set[0].se;
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<meta name=\"generator\" content=\"gcsim " GCSIM_VERSION "\">\n<style>\n", f);
+	fputs(report_page_style, f);
+	fputs("</style>\n<title>gcsim report: ", f);
+	html_text(f, trace);
+	fputs("</title>\n</head>\n<body>\n<h1>gcsim report: <code>", f);
+	html_text(f, trace);
+	fprintf(f, "</code></h1>\n<p class=\"note\">%" PRIu64 " steps", se->steps);
+	if (se->width > 1)
+		fprintf(f, "; sampled: each of the %u columns shows the least and the most of "
+			"every figure over %" PRIu64 " steps", se->nbuckets, se->width);
+	else
+		fputs("; every step drawn", f);
+	fputs(".  Cyclic garbage is counted by a census (a mark from the roots)", f);
+	for (int i = 0; i < n; i++)
+		if (strcmp(setting_census_kind(&set[i].r), "exact") != 0) {
+			fputs(" taken every live/16 steps: sampled, not exact", f);
+			break;
+		}
+	fputs(".", f);
+	for (int i = 0; i < n; i++)
+		if (set[i].se.marks_dropped)
+			fprintf(f, "  Setting %d: %" PRIu64 " collections past the first %d are "
+				"not drawn.", i + 1, set[i].se.marks_dropped, REPORT_MAX_MARKS);
+	fputs("</p>\n", f);
+	summary_table(f, set, n);
+	fputs("<div id=\"charts\"></div>\n<div id=\"tip\"></div>\n"
+	      "<script type=\"application/json\" id=\"data\">", f);
+	data(f, trace, set, n);
+	fputs("</script>\n<script>\n", f);
+	fputs(report_page_script, f);
+	fputs("</script>\n</body>\n</html>\n", f);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const char *pythons[MAX_SETTINGS], *output = "-";
+	struct common_opts thresholds[MAX_SETTINGS], base = { 0 };
+	int npy = 0, nth = 0, opt;
+	struct cli_parser cp;
+
+	cli_parser_init(&cp, "report", report_options);
+	while ((opt = cli_next(&cp, argc, argv)) != -1) {
+		struct common_opts one = { 0 };
+
+		switch (opt) {
+		case OPT_PYTHON:
+		case OPT_THRESHOLD:
+			if (common_option(&one, opt, optarg) < 0)
+				return EXIT_USAGE;
+			if ((opt == OPT_PYTHON ? npy : nth) == MAX_SETTINGS) {
+				errorf("report takes at most %d of each setting", MAX_SETTINGS);
+				return EXIT_USAGE;
+			}
+			if (opt == OPT_PYTHON)
+				pythons[npy++] = optarg;
+			else
+				thresholds[nth++] = one;
+			break;
+		case OPT_CHECK:
+		case OPT_STRESS:
+		case OPT_INPUT_FORMAT:
+			if (common_option(&base, opt, optarg) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_PASS;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		errorf("report takes exactly one TRACE (see gcsim report --help)");
+		return EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	int n = (npy ? npy : 1) * (nth ? nth : 1);
+	if (n > MAX_SETTINGS) {
+		errorf("report draws at most %d settings, %d asked", MAX_SETTINGS, n);
+		return EXIT_USAGE;
+	}
+	if (n > 1 && strcmp(path, "-") == 0) {
+		errorf("report reads standard input once: give one setting, or a file");
+		return EXIT_USAGE;
+	}
+
+	struct setting *set = calloc((size_t)n, sizeof(*set));
+	if (!set) {
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
+	}
+	for (int i = 0; i < n; i++) {
+		struct setting *st = &set[i];
+
+		st->o = base;
+		st->o.census = 1;
+		st->o.python = npy ? pythons[i / (nth ? nth : 1)] : NULL;
+		if (nth) {
+			memcpy(st->o.threshold, thresholds[i % nth].threshold, sizeof(st->o.threshold));
+			memcpy(st->o.has_threshold, thresholds[i % nth].has_threshold,
+			       sizeof(st->o.has_threshold));
+		}
+		series_init(&st->se, REPORT_MAX_MARKS);
+	}
+
+	struct pool p = { path, set, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t tids[MAX_SETTINGS];
+	int started = 0;
+	for (long i = 1; i < jobs && i < n; i++)
+		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p);
+	for (int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+
+	int status = EXIT_PASS;
+	for (int i = 0; i < n && status == EXIT_PASS; i++) {
+		int st = set[i].res.status;
+		if (st != EXIT_PASS && st != EXIT_EXPECT) {
+			print_diag(&set[i].res.diag);
+			status = st;
+		}
+	}
+	if (status == EXIT_PASS) {
+		struct out_file out;
+
+		status = out_open(&out, output);
+		if (status == EXIT_PASS) {
+			page(out.f, strcmp(path, "-") == 0 ? "<stdin>" : path, set, n);
+			status = out_close(&out, EXIT_PASS);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		series_release(&set[i].se);
+	free(set);
+	return status;
 }

@@ -7,15 +7,12 @@
 
 #include "cmds.h"
 #include "common.h"
-#include "report.h"
-
-enum out_format { OUT_TEXT, OUT_JSONL };
+#include "reporter.h"
 
 struct run_ctx {
-	enum out_format format;
-	int changes;              /* jsonl: only what changed (--changes) */
-	struct report_json_changes last;
-	int quiet;
+	const struct reporter *rep;
+	const sim *s;
+	struct reporter_out out;
 	int progress;
 	int expect_failed;
 	uint64_t steps;
@@ -30,9 +27,12 @@ const struct cli_option run_options[] = {
 	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
 	  "GC thresholds; those not given are the\n"
 	  "trace's '#: threshold', else the version's" },
-	{ "format", OPT_FORMAT, "text|jsonl",
+	{ "format", OPT_FORMAT, "text|jsonl|chrome",
 	  "output format (default text; jsonl: one object\n"
-	  "per step, then a summary, keys in the README)" },
+	  "per step, then a summary, keys in the README;\n"
+	  "chrome: Trace Event JSON for Perfetto or\n"
+	  "chrome://tracing, collections as slices and\n"
+	  "the figures as counters)" },
 	{ "changes", OPT_CHANGES, NULL,
 	  "with --format jsonl: after the first step, each\n"
 	  "record holds step, line, op and only the keys\n"
@@ -75,8 +75,9 @@ static void on_start(void *arg, sim *s, const char *path)
 {
 	struct run_ctx *c = arg;
 
-	if (c->format == OUT_TEXT && !c->quiet)
-		report_text_header(stdout, s, path);
+	c->s = s;
+	if (!c->out.quiet)
+		c->rep->begin(&c->out, s, path);
 }
 
 static int on_step(void *arg, const struct sim_event *ev, const struct sim_step *st)
@@ -84,14 +85,8 @@ static int on_step(void *arg, const struct sim_event *ev, const struct sim_step 
 	struct run_ctx *c = arg;
 
 	c->steps++;
-	if (c->quiet)
-		return 0;
-	if (c->format == OUT_JSONL && c->changes)
-		report_json_changes(stdout, &c->last, ev, st);
-	else if (c->format == OUT_JSONL)
-		report_json_step(stdout, NULL, ev, st);
-	else
-		report_text_step(stdout, NULL, ev, st);
+	if (!c->out.quiet)
+		c->rep->step(&c->out, c->s, ev, st);
 	return 0;
 }
 
@@ -99,7 +94,8 @@ static void on_expect(void *arg, const struct sim_event *ev, int ok, const char 
 {
 	struct run_ctx *c = arg;
 
-	(void)ev;
+	if (c->rep->expect && !c->out.quiet)
+		c->rep->expect(&c->out, ev, ok, msg);
 	if (!ok) {
 		c->expect_failed++;
 		fflush(stdout);
@@ -113,10 +109,7 @@ static void on_finish(void *arg, sim *s)
 
 	if (c->progress_shown)
 		fputs("\r\033[K", stderr);
-	if (c->format == OUT_JSONL)
-		report_json_summary(stdout, s, c->steps);
-	else
-		report_text_summary(stdout, s, c->steps);
+	c->rep->end(&c->out, s, c->steps);
 }
 
 static void on_progress(void *arg, uint64_t steps, uint64_t done, uint64_t total)
@@ -148,6 +141,7 @@ int cmd_run(int argc, char **argv)
 	int opt, r;
 
 	c.progress = -1;
+	c.rep = &fmt_text;
 	cli_parser_init(&p, "run", run_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
 		if ((r = common_option(&o, opt, optarg)) < 0)
@@ -156,17 +150,11 @@ int cmd_run(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0) {
-				c.format = OUT_TEXT;
-			} else if (strcmp(optarg, "jsonl") == 0) {
-				c.format = OUT_JSONL;
-			} else {
-				errorf("run --format takes text or jsonl, got '%s'", optarg);
+			if (!(c.rep = reporter_find("run", REP_STEPS, optarg)))
 				return EXIT_USAGE;
-			}
 			break;
 		case OPT_CHANGES:
-			c.changes = 1;
+			c.out.changes = 1;
 			break;
 		case OPT_PROGRESS:
 			c.progress = 1;
@@ -185,11 +173,13 @@ int cmd_run(int argc, char **argv)
 		errorf("run takes exactly one TRACE (see gcsim run --help)");
 		return EXIT_USAGE;
 	}
-	if (c.changes && c.format != OUT_JSONL) {
+	if (c.out.changes && c.rep != &fmt_jsonl) {
 		errorf("run --changes needs --format jsonl");
 		return EXIT_USAGE;
 	}
-	c.quiet = o.quiet;
+	c.out.quiet = o.quiet;
+	c.out.f = stdout;
+	o.census = c.rep->census;
 	if (c.progress < 0)
 		c.progress = isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &c.t0);

@@ -127,6 +127,7 @@ static void census(struct sim *s)
 	if (interval > g->max_interval)
 		g->max_interval = interval;
 	g->waiting_steps += (double)waiting * (double)interval;
+	g->waiting = waiting;
 	if (waiting > g->peak_waiting)
 		g->peak_waiting = waiting;
 	s->last_census = s->step_no;

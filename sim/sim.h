@@ -185,6 +185,7 @@ struct sim_garbage {
 	uint64_t censuses;
 	uint64_t max_interval;     /* largest gap between censuses, in steps */
 	uint64_t peak_waiting;     /* most garbage objects seen at one census */
+	uint64_t waiting;          /* garbage objects seen at the last census */
 	double waiting_steps;      /* integral of waiting garbage over steps */
 	uint64_t collected;        /* garbage seen by a census, then collected */
 	uint64_t wait_total;       /* their waits, in steps */

@@ -63,7 +63,7 @@ EOF
 		cmp -s "$tmp/want" "$tmp/got" && ok || { bad "completion: $c's options differ"; diff "$tmp/want" "$tmp/got"; }
 	done
 	run_bash "words gcsim run --format ''"
-	printf 'jsonl\ntext\n' | cmp -s - "$tmp/got" && ok ||
+	printf 'chrome\njsonl\ntext\n' | cmp -s - "$tmp/got" && ok ||
 		bad "completion of run --format: $(cat "$tmp/got")"
 	run_bash "words gcsim compare --python 3."
 	# --help lists the profiles one a line under "profiles for --python".
