@@ -218,6 +218,14 @@ static int member_hash(struct sim *s, const struct sim_event *ev, oref v,
 	}
 }
 
+/* One more reference to h would pass SIM_REFCNT_MAX. */
+static int refs_full(const struct sim *s, oref h)
+{
+	const struct obj *o = &s->objs[h];
+
+	return o->refcnt >= SIM_REFCNT_MAX && !(o->flags & OF_IMMORTAL);
+}
+
 static int do_ref(struct sim *s, const struct sim_event *ev,
 		  struct sim_diag *diag)
 {
@@ -229,6 +237,10 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 	if ((rc = lookup(s, ev->id, ev->id_col, &src, &name, diag)))
 		return rc;
 	if (!ev->dst) {
+		if (refs_full(s, src))
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
+					    "'%s' has too many references (%d)", ev->id,
+					    SIM_REFCNT_MAX);
 		if (names_add_root(s->names, name))
 			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 					    "'%s' holds too many root references", ev->id);
@@ -237,6 +249,10 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 	}
 	if ((rc = lookup(s, ev->dst, ev->dst_col, &dst, NULL, diag)))
 		return rc;
+	if (refs_full(s, dst))
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+				    "'%s' has too many references (%d)", ev->dst,
+				    SIM_REFCNT_MAX);
 	struct obj *o = OBJ(s, src);
 	switch (o->type) {
 	case SIM_T_LIST:

@@ -473,6 +473,29 @@ static void pruning_the_rooted_list_keeps_the_names_with_roots(void **state)
 	th_close(t);
 }
 
+/* An object's references are bounded (SIM_REFCNT_MAX): one more is refused. */
+static void a_reference_past_the_refcount_bound_is_refused(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc a list\n"
+		 "alloc b dict\n");
+	oref h = names_obj(t->s->names, names_find(t->s->names, "b"));
+	t->check_each = 0; /* the count is made up: the heap check would object */
+	t->s->objs[h].refcnt = SIM_REFCNT_MAX;
+	assert_int_equal(th_run(t, "ref b\n"), SIM_ETRACE);
+	assert_string_equal(t->diag.msg, "'b' has too many references (2147483647)");
+	assert_int_equal(t->diag.col, 5);
+	assert_int_equal(th_run(t, "ref a b\n"), SIM_ETRACE);
+	assert_string_equal(t->diag.msg, "'b' has too many references (2147483647)");
+	assert_int_equal(t->diag.col, 7);
+	t->s->objs[h].refcnt = 1;
+	t->check_each = 1;
+	TH_OK(t, "ref a b\n");
+	th_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +513,7 @@ int main(void)
 		TH_TEST(ids_of_every_length_survive_churn_and_forgetting),
 		TH_TEST(an_id_is_found_by_its_bytes_and_length),
 		TH_TEST(pruning_the_rooted_list_keeps_the_names_with_roots),
+		TH_TEST(a_reference_past_the_refcount_bound_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
