@@ -508,12 +508,13 @@ static void remember_dead(struct sim *s, uint32_t ix)
 		/*
 		 * The names to forget next died long ago: their records and hash
 		 * slots are cold.  Fetch them ahead, the record first and its
-		 * slot once the record (with the hash) has arrived.
+		 * slot and tag once the record (with the hash) has arrived.
 		 */
 		const struct name *soon = rec(n, n->ring[(n->head + PREFETCH) & wrap].ix);
 		__builtin_prefetch(soon);
 		soon = rec(n, n->ring[(n->head + PREFETCH / 2) & wrap].ix);
 		__builtin_prefetch(&n->slots[soon->hash & n->mask]);
+		__builtin_prefetch(&n->tags[soon->hash & n->mask]);
 	}
 	uint32_t at = (n->head + n->len) & (n->cap - 1);
 	n->ring[at] = (struct dead){ ix, sim_line32(s->line), s->step_no };
