@@ -100,6 +100,7 @@ static void census(struct sim *s)
 	if (g->censuses == 0)
 		s->census_base = 1;
 	g->censuses++;
+	names_prune_rooted(s->names); /* so every name listed holds roots */
 	for (uint32_t i = 0; i < names_nrooted(s->names); i++)
 		push_mark(s, &n, &marked,
 			  names_obj(s->names, names_rooted(s->names, i)));

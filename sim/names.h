@@ -25,6 +25,8 @@ void names_free(struct names *n);
 
 /* The name spelled id, bound, idle or remembered dead; 0 if unknown. */
 uint32_t names_find(const struct names *n, const char *id);
+/* The same for the len bytes at id (a token in the reader's buffer). */
+uint32_t names_find_n(const struct names *n, const char *id, size_t len);
 
 /* What a name is: its object (0 when dead), its ID, its root references. */
 uint32_t names_obj(const struct names *n, uint32_t ix);
@@ -56,9 +58,15 @@ void names_set_idle(struct sim *s, uint32_t ix);
 /* The first name bound to obj, or NULL. */
 const char *names_first(const struct sim *s, uint32_t obj);
 
-/* The names that hold root references, in no particular order. */
+/*
+ * The names that may hold root references, in no particular order: every
+ * name that does, and perhaps names whose roots went to 0 since the last
+ * names_prune_rooted (names_roots() tells), each once.
+ */
 uint32_t names_nrooted(const struct names *n);
 uint32_t names_rooted(const struct names *n, uint32_t i);
+/* Drop the names that hold no root reference from that list. */
+void names_prune_rooted(struct names *n);
 
 /* Names in use: bound, idle or remembered dead. */
 uint32_t names_count(const struct names *n);

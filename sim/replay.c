@@ -75,11 +75,18 @@ static const char *article(int type)
 	return type == SIM_T_INT || type == SIM_T_OBJECT ? "an" : "a";
 }
 
-/* The live object id names, or an error that says why there is none. */
-static int lookup(struct sim *s, const char *id, unsigned long col,
+/*
+ * The lengths of the event's IDs.  The reader knows them; until it says,
+ * they are counted here (the one place to change when it does).
+ */
+#define ID_LEN(ev) strlen((ev)->id)
+#define DST_LEN(ev) strlen((ev)->dst)
+
+/* The live object id (len bytes) names, or an error that says why there is none. */
+static int lookup(struct sim *s, const char *id, size_t len, unsigned long col,
 		  oref *out, uint32_t *name, struct sim_diag *diag)
 {
-	uint32_t ix = names_find(s->names, id);
+	uint32_t ix = names_find_n(s->names, id, len);
 
 	if (!ix)
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, col,
@@ -218,6 +225,14 @@ static int member_hash(struct sim *s, const struct sim_event *ev, oref v,
 	}
 }
 
+/* One more reference to h would pass SIM_REFCNT_MAX. */
+static int refs_full(const struct sim *s, oref h)
+{
+	const struct obj *o = &s->objs[h];
+
+	return o->refcnt >= SIM_REFCNT_MAX && !(o->flags & OF_IMMORTAL);
+}
+
 static int do_ref(struct sim *s, const struct sim_event *ev,
 		  struct sim_diag *diag)
 {
@@ -226,17 +241,25 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 	int64_t hash;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->id_col, &src, &name, diag)))
+	if ((rc = lookup(s, ev->id, ID_LEN(ev), ev->id_col, &src, &name, diag)))
 		return rc;
 	if (!ev->dst) {
+		if (refs_full(s, src))
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
+					    "'%s' has too many references (%d)", ev->id,
+					    SIM_REFCNT_MAX);
 		if (names_add_root(s->names, name))
 			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 					    "'%s' holds too many root references", ev->id);
 		heap_incref(s, src);
 		return SIM_OK;
 	}
-	if ((rc = lookup(s, ev->dst, ev->dst_col, &dst, NULL, diag)))
+	if ((rc = lookup(s, ev->dst, DST_LEN(ev), ev->dst_col, &dst, NULL, diag)))
 		return rc;
+	if (refs_full(s, dst))
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+				    "'%s' has too many references (%d)", ev->dst,
+				    SIM_REFCNT_MAX);
 	struct obj *o = OBJ(s, src);
 	switch (o->type) {
 	case SIM_T_LIST:
@@ -280,8 +303,8 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 	uint32_t at;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->id_col, &src, NULL, diag)) ||
-	    (rc = lookup(s, ev->dst, ev->dst_col, &dst, NULL, diag)))
+	if ((rc = lookup(s, ev->id, ID_LEN(ev), ev->id_col, &src, NULL, diag)) ||
+	    (rc = lookup(s, ev->dst, DST_LEN(ev), ev->dst_col, &dst, NULL, diag)))
 		return rc;
 	struct obj *o = OBJ(s, src);
 	holder = src;
@@ -329,7 +352,7 @@ missing:
 static int do_alloc(struct sim *s, const struct sim_event *ev,
 		    struct sim_diag *diag)
 {
-	uint32_t ix = names_find(s->names, ev->id);
+	uint32_t ix = names_find_n(s->names, ev->id, ID_LEN(ev));
 
 	/* An idle ID let go of a cached object: `del x; x = 7` in Python. */
 	if (ix && names_obj(s->names, ix) && !names_idle(s->names, ix))
@@ -350,7 +373,7 @@ static int do_del(struct sim *s, const struct sim_event *ev,
 	uint32_t ix = 0;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->id_col, &h, &ix, diag)))
+	if ((rc = lookup(s, ev->id, ID_LEN(ev), ev->id_col, &h, &ix, diag)))
 		return rc;
 	if (names_roots(s->names, ix) == 0)
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,

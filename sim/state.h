@@ -2,7 +2,7 @@
  * state.h - the simulated interpreter's state, private to the library.
  *
  * Objects live in one growable array and are named by 32-bit handles (the
- * index), which keeps an object at 48 bytes and makes every list
+ * index), which keeps an object at 40 bytes and makes every list
  * intrusive.  Handle 0 is "no object"; handles 1..SIM_NHEADS-1 are the
  * sentinel heads of the lists below, so a list operation never has to
  * test for an empty list.
@@ -107,8 +107,8 @@ extern struct refs sim_no_refs;
 struct obj {
 	oref rc_prev, rc_next; /* refchain */
 	oref gc_prev, gc_next; /* generation list; slot free list */
-	int64_t refcnt;
-	int64_t gc_refs;       /* during a collection: update_refs' copy */
+	int32_t refcnt;        /* at most SIM_REFCNT_MAX (replay.c refuses more) */
+	int32_t gc_refs;       /* during a collection: update_refs' copy */
 	uint8_t type;          /* enum sim_type or OT_* */
 	uint8_t flags;         /* OF_* */
 	uint8_t list;          /* LIST_* */
@@ -124,6 +124,15 @@ struct obj {
 		struct refs *r;  /* containers */
 	} u;
 };
+
+_Static_assert(sizeof(struct obj) == 40, "an object record is 40 bytes");
+
+/*
+ * The most references one object may have.  Each costs the simulator
+ * memory (a container slot, or a name) except the root references taken
+ * by "ref ID", which replay.c counts against this bound.
+ */
+#define SIM_REFCNT_MAX INT32_MAX
 
 struct gclist {
 	oref head;

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """bench.py - gcsim against the real CPython: replay speed, collection cost,
-memory per object (issue 5).  A script, not a timed test.
+memory per object, the cost of --check and of compare (issues 5 and 13).
+A script, not a timed test.
 
     bench.py [--gcsim PATH] [--python-bin PATH] [--events N] [--quick]
              [--json] [--workdir DIR] [--keep] [--repeat K] [--only PARTS]
@@ -8,7 +9,8 @@ memory per object (issue 5).  A script, not a timed test.
 Parts (--only a comma-separated subset; default all; README.md has more):
 
   replay   multi-million-event handler traces (`gcsim gen --model handler`
-           when this gcsim has `gen`, and the generator below) replayed
+           when this gcsim has `gen`, and the generator below) and a churn
+           trace (lists, dicts and ints made, filled and dropped) replayed
            (a) by `gcsim run --quiet --python X TRACE` and (b) by
            replay.py in the matching CPython; best of --repeat, wall and
            CPU; events/s, the ratio, peak RSS.
@@ -22,6 +24,9 @@ Parts (--only a comma-separated subset; default all; README.md has more):
            trace: bytes per object against the budget 48 + 8 per ref.
   bounded  peak RSS of gcsim on the handler workload at E, 3E and 10E
            events (same live heap): memory must not grow with the length.
+  check    `run --check` against a plain run on the replay part's traces.
+  compare  `compare` with 1 setting against `run`; 2 settings (on 2
+           threads) against 1.
 
 Everything is written to a scratch directory (removed unless --keep, or
 kept and reused when --workdir names one: traces already there are not
@@ -47,11 +52,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 REPLAY = os.path.join(HERE, "replay.py")
 
-# Targets of issue 5.
+# Targets of issues 5 and 13.
 TARGET_REPLAY_RATIO = 20.0
 TARGET_COMPARE_ONE = 1.5   # compare, 1 setting / run --quiet
 TARGET_COMPARE_TWO = 1.3   # compare, 2 settings on 2 cores / 1 setting
-TARGET_BYTES_PER_OBJECT = 48.0
+TARGET_CHECK = 5.0         # run --check / run, traces of >= 1M events
+TARGET_BYTES_PER_OBJECT = 64.0  # including the object's ID
 TARGET_BYTES_PER_REF = 8.0
 
 
@@ -322,6 +328,34 @@ def gen_handler(path, events, seed, cache_cap=2000, cached=True,
     return w.close()
 
 
+def gen_churn(path, events, seed, window=1000):
+    """Churn: per unit a list or a dict, filled with 1 to 4 ints (small,
+    cached ones and big ones) made for it, sometimes holding the previous
+    unit's container too (chains, freed together); the container of the
+    unit `window` units back is dropped.  The live heap stays about
+    `window` units; almost everything is freed by refcount."""
+    rnd = random.Random(seed)
+    r = rnd.random
+    w = Writer(path)
+    u = 0
+    while w.events < events:
+        C = "c%d" % u
+        L = ["alloc %s %s" % (C, "list" if r() < 0.6 else "dict")]
+        for j in range(1 + int(r() * 4)):
+            v = "%s.%d" % (C, j)
+            x = r()
+            L += ["alloc %s int %d" % (v, int(r() * 250) if x < 0.4 else
+                                       1000 + int(r() * 1e9)),
+                  "ref %s %s" % (C, v), "del %s" % v]
+        if u > 0 and r() < 0.3:
+            L.append("ref %s c%d" % (C, u - 1))
+        if u >= window:
+            L.append("del c%d" % (u - window))
+        w.add(L)
+        u += 1
+    return w.close()
+
+
 def gen_flat(path, n, refs):
     """n lists kept alive by their root references, each holding `refs`
     references to one small int (cached: no other object is made)."""
@@ -481,7 +515,41 @@ def part_replay(args, res):
                      gen_handler, args.events, 1, args.cache)
         rows.append(replay_one(args, "bench.py handler, seed 1, cache %d"
                                % args.cache, path, []))
+    churn = args.events * 3 // 5
+    path = trace(args, "churn-%d-s1.trace" % churn, gen_churn, churn, 1)
+    rows.append(replay_one(args, "bench.py churn, seed 1", path, []))
     res["replay"] = rows
+
+
+def part_check(args, res):
+    """`run --check` against a plain `run` on the traces of the replay
+    part (generated if missing), the two commands in turn, --repeat
+    times."""
+    paths = []
+    if args.generator == "gcsim" or (args.generator == "auto"
+                                     and gcsim_has_gen(args.gcsim)):
+        paths.append(gcsim_gen_trace(args, os.path.join(
+            args.workdir, "gen-handler-%d-s1.trace" % args.events),
+            args.events, 1))
+    churn = args.events * 3 // 5
+    paths.append(trace(args, "churn-%d-s1.trace" % churn, gen_churn, churn, 1))
+    rows = []
+    for path in paths:
+        plain = gcsim_run(args, path)
+        checked = plain[:2] + ["--check"] + plain[2:]
+        log("check: %s, plain and --check, %d rounds"
+            % (os.path.basename(path), args.repeat))
+        p_runs, c_runs = [], []
+        for _ in range(args.repeat):
+            p_runs.append(run_child(plain))
+            c_runs.append(run_child(checked))
+        p_cpu = min(r.cpu for r in p_runs)
+        c_cpu = min(r.cpu for r in c_runs)
+        rows.append({"trace": path, "plain_cpu": p_cpu, "check_cpu": c_cpu,
+                     "plain_wall": min(r.wall for r in p_runs),
+                     "check_wall": min(r.wall for r in c_runs),
+                     "ratio_cpu": c_cpu / p_cpu})
+    res["check"] = {"rows": rows, "target": TARGET_CHECK}
 
 
 def part_compare(args, res):
@@ -651,7 +719,7 @@ def verdict(ok):
 def table(res):
     L = []
     m = res["machine"]
-    L.append("gcsim benchmark (issue 5)   %s, %d CPUs, load %s, %s"
+    L.append("gcsim benchmark (issues 5, 13)   %s, %d CPUs, load %s, %s"
              % (m["platform"], m["cpus"], m["load"], m["when"]))
     L.append("gcsim: %s (--python %s)" % (m["gcsim"], m["pyver"]))
     L.append("CPython: %s (%s)" % (m["python_bin"], m["python_version"]))
@@ -722,8 +790,10 @@ def table(res):
                                        <= row["budget"])))
         if m2["fit"]:
             L.append("  fit: %.1f bytes/object + %.2f bytes/reference "
-                     "(target 48 + 8)" % (m2["fit"]["bytes_per_object"],
-                                          m2["fit"]["bytes_per_reference"]))
+                     "(target %.0f + %.0f)" % (
+                         m2["fit"]["bytes_per_object"],
+                         m2["fit"]["bytes_per_reference"],
+                         TARGET_BYTES_PER_OBJECT, TARGET_BYTES_PER_REF))
         L.append("")
     if "bounded" in res:
         b = res["bounded"]
@@ -768,6 +838,16 @@ def table(res):
                      c["two_over_one_wall"], c["two_over_one_cpu"],
                      c["target_two"],
                      verdict(c["two_over_one_wall"] <= c["target_two"])))
+        L.append("")
+    if "check" in res:
+        L.append("6. run --check against a plain run (CPU s)")
+        for row in res["check"]["rows"]:
+            L.append("  %-34s plain %7.3f, --check %7.3f: %.2fx; target "
+                     "<= %.0fx: %s" % (
+                         os.path.basename(row["trace"]), row["plain_cpu"],
+                         row["check_cpu"], row["ratio_cpu"],
+                         res["check"]["target"],
+                         verdict(row["ratio_cpu"] <= res["check"]["target"])))
         L.append("")
     return "\n".join(L)
 
@@ -815,7 +895,8 @@ def main(argv=None):
                     help="runs per measurement, the best counts (default 3)")
     ap.add_argument("--quick", action="store_true",
                     help="small sizes: checks that the script works (<60 s)")
-    ap.add_argument("--only", default="replay,collect,memory,bounded,compare",
+    ap.add_argument("--only",
+                    default="replay,check,compare,memory,bounded,collect",
                     help="comma-separated parts to run")
     ap.add_argument("--generator", choices=("auto", "gcsim", "builtin"),
                     default="auto", help="replay: gcsim gen's handler "
@@ -865,7 +946,8 @@ def main(argv=None):
     args.pyver = pv[0]
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     for p in parts:
-        if p not in ("replay", "collect", "memory", "bounded", "compare"):
+        if p not in ("replay", "collect", "memory", "bounded", "compare",
+                     "check"):
             ap.error("unknown part '%s'" % p)
 
     scratch = args.workdir is None

@@ -419,6 +419,83 @@ static void ids_of_every_length_survive_churn_and_forgetting(void **state)
 	th_close(t);
 }
 
+/* A token in the middle of a line is looked up by its bytes and length. */
+static void an_id_is_found_by_its_bytes_and_length(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+	const char *line = "ref abcdefghijkl abc x";
+
+	TH_OK(t, "alloc abc list\n"
+		 "alloc abcdefghijkl dict\n");
+	uint32_t a = names_find(t->s->names, "abc");
+	uint32_t b = names_find(t->s->names, "abcdefghijkl");
+	assert_int_not_equal(a, 0);
+	assert_int_not_equal(b, 0);
+	assert_int_equal(names_find_n(t->s->names, line + 4, 12), b);
+	assert_int_equal(names_find_n(t->s->names, line + 17, 3), a);
+	/* The same bytes elsewhere are the same ID; a prefix or a longer run is another. */
+	assert_int_equal(names_find_n(t->s->names, line + 4, 3), a);
+	assert_int_equal(names_find_n(t->s->names, line + 17, 4), 0);
+	assert_int_equal(names_find_n(t->s->names, line + 4, 5), 0);
+	assert_int_equal(names_find_n(t->s->names, line + 4, 11), 0);
+	th_close(t);
+}
+
+/*
+ * A name whose last root went stays in the rooted list until it is
+ * pruned; pruning keeps exactly the names that hold roots.
+ */
+static void pruning_the_rooted_list_keeps_the_names_with_roots(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+	char msg[512];
+
+	TH_OK(t, "alloc a list\n"
+		 "alloc b list\n"
+		 "ref a b\n"
+		 "del b\n"           /* b: no root left, alive in a */
+		 "alloc c int 5\n"
+		 "del c\n");         /* c: idle */
+	struct names *n = t->s->names;
+	uint32_t a = names_find(n, "a");
+	assert_int_equal(names_nrooted(n), 3);
+	assert_int_equal(names_check(n, msg, sizeof(msg)), 0);
+	names_prune_rooted(n);
+	assert_int_equal(names_nrooted(n), 1);
+	assert_int_equal(names_rooted(n, 0), a);
+	assert_int_equal(names_check(n, msg, sizeof(msg)), 0);
+	TH_OK(t, "ref b\n");       /* listed again */
+	assert_int_equal(names_nrooted(n), 2);
+	assert_int_equal(names_check(n, msg, sizeof(msg)), 0);
+	TH_HEAP(t);
+	th_close(t);
+}
+
+/* An object's references are bounded (SIM_REFCNT_MAX): one more is refused. */
+static void a_reference_past_the_refcount_bound_is_refused(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc a list\n"
+		 "alloc b dict\n");
+	oref h = names_obj(t->s->names, names_find(t->s->names, "b"));
+	t->check_each = 0; /* the count is made up: the heap check would object */
+	t->s->objs[h].refcnt = SIM_REFCNT_MAX;
+	assert_int_equal(th_run(t, "ref b\n"), SIM_ETRACE);
+	assert_string_equal(t->diag.msg, "'b' has too many references (2147483647)");
+	assert_int_equal(t->diag.col, 5);
+	assert_int_equal(th_run(t, "ref a b\n"), SIM_ETRACE);
+	assert_string_equal(t->diag.msg, "'b' has too many references (2147483647)");
+	assert_int_equal(t->diag.col, 7);
+	t->s->objs[h].refcnt = 1;
+	t->check_each = 1;
+	TH_OK(t, "ref a b\n");
+	th_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +511,9 @@ int main(void)
 		TH_TEST(an_id_let_go_of_a_cached_int_can_be_bound_again),
 		TH_TEST(fresh_ids_for_cached_objects_keep_the_name_table_bounded),
 		TH_TEST(ids_of_every_length_survive_churn_and_forgetting),
+		TH_TEST(an_id_is_found_by_its_bytes_and_length),
+		TH_TEST(pruning_the_rooted_list_keeps_the_names_with_roots),
+		TH_TEST(a_reference_past_the_refcount_bound_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
