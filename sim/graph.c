@@ -294,7 +294,7 @@ int sim_graph_build(const sim *s, const struct sim_graph_opts *o,
 		uint32_t ix = names_rooted(s->names, i);
 		oref h = names_obj(s->names, ix);
 
-		if (!pos[h])
+		if (!names_roots(s->names, ix) || !pos[h]) /* stale, or left out */
 			continue;
 		g->nodes[pos[h] - 1].roots += names_roots(s->names, ix);
 		g->roots[g->nroots++] = (struct sim_groot){

@@ -61,7 +61,8 @@ int reach_mark(struct reach *r, const struct sim *s, oref stop)
 	for (uint32_t i = 0; i < names_nrooted(s->names); i++) {
 		uint32_t ix = names_rooted(s->names, i);
 
-		push(r, &n, names_obj(s->names, ix), 0, ix);
+		if (names_roots(s->names, ix)) /* the list may hold stale names */
+			push(r, &n, names_obj(s->names, ix), 0, ix);
 	}
 	for (uint32_t i = 0; i < s->ncached_gc; i++)
 		push(r, &n, s->cached_gc[i], 0, 0);

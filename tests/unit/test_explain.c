@@ -35,8 +35,9 @@ static int64_t *distances(const struct sim *s)
 	for (uint32_t h = 0; h < s->capobjs; h++)
 		d[h] = -1;
 	for (uint32_t i = 0; i < names_nrooted(s->names); i++) {
-		oref h = names_obj(s->names, names_rooted(s->names, i));
-		if (d[h] < 0) {
+		uint32_t ix = names_rooted(s->names, i);
+		oref h = names_obj(s->names, ix);
+		if (names_roots(s->names, ix) && d[h] < 0) {
 			d[h] = 1;
 			q[n++] = h;
 		}
