@@ -100,22 +100,6 @@ const char *sim_expect_name(enum sim_expect_kind k)
 	return (unsigned)k < (unsigned)tr_nexpect ? tr_expect_names[k] : "?";
 }
 
-int tr_lookup(const char *const *names, int n, const char *s, size_t len)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		const char *w = names[i];
-		size_t k = 0;
-
-		while (k < len && w[k] == s[k])
-			k++;
-		if (k == len && w[k] == '\0')
-			return i;
-	}
-	return -1;
-}
-
 size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
@@ -357,6 +341,40 @@ int tr_canon_int(char *s, size_t len, struct sim_value *v)
 }
 
 /*
+ * A plain decimal such as "-12.34", well-formed, without strtod: with at
+ * most 15 digits the digits are an exact double m, and 10^k is exact for
+ * k <= 22, so the one division m / 10^k is rounded once, as strtod rounds
+ * the decimal (Clinger's fast path).  0 when s is not that simple.
+ */
+static int fast_decimal(const char *s, size_t len, double *out)
+{
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15,
+	};
+	uint64_t m = 0;
+	size_t i = 0, ndig = 0, frac = 0;
+	int neg = 0, dot = 0;
+	double v;
+
+	if (s[0] == '-' || s[0] == '+')
+		neg = s[i++] == '-';
+	for (; i < len; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (!is_digit((unsigned char)s[i]) || ++ndig > 15)
+			return 0;
+		m = m * 10 + (uint64_t)(s[i] - '0');
+		frac += dot;
+	}
+	v = (double)m / pow10[frac];
+	*out = neg ? -v : v;
+	return 1;
+}
+
+/*
  * Floats as Python writes them: decimal or exponent form, inf, infinity or
  * nan; no hex floats, no "nan(...)", which strtod alone would take.  s must
  * be NUL-terminated at s[len].
@@ -405,6 +423,8 @@ int tr_parse_float(const char *s, size_t len, double *out)
 		if (i != len)
 			return -1;
 	}
+	if (fast_decimal(s, len, out))
+		return 0;
 	*out = strtod(s, &end);
 	return end == s + len ? 0 : -1;
 }
@@ -648,7 +668,8 @@ int sim_reader_next(sim_reader *r, struct sim_event *ev, struct sim_diag *diag)
 		return sim_diag_set(diag, r->failed, r->path, 0, 0,
 				    "reader used after an error");
 	*ev = zero_event;
-	tr_json_release(r, 0);
+	if (r->root)
+		tr_json_release(r, 0);
 	rc = r->started ? SIM_OK : start(r, diag);
 	if (rc == SIM_OK) {
 		switch (r->fmt) {

@@ -105,8 +105,26 @@ void *tr_xrealloc(void *p, size_t n);
 
 /* "a, b or c": the words a message offers. */
 const char *tr_choices(char *buf, size_t sz, const char *const *names, int n);
-/* Index of s (len bytes, no NUL among them) in names, or -1. */
-int tr_lookup(const char *const *names, int n, const char *s, size_t len);
+/*
+ * Index of s (len bytes, no NUL among them) in names, or -1.  Open-coded
+ * and inline: strcmp was a sixth of the time spent on a text trace.
+ */
+static inline int tr_lookup(const char *const *names, int n, const char *s, size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const char *w = names[i];
+		size_t k = 0;
+
+		while (k < len && w[k] == s[k])
+			k++;
+		if (k == len && w[k] == '\0')
+			return i;
+	}
+	return -1;
+}
+
 
 static inline int is_id_char(unsigned char c)
 {

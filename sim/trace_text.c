@@ -21,6 +21,7 @@ struct tok {
 	size_t len;             /* raw length, quotes included */
 	unsigned long col;
 	int quoted;
+	int id_ok;              /* every byte may appear in an ID */
 };
 
 struct line {
@@ -31,13 +32,14 @@ struct line {
 };
 
 static void add_tok(struct line *L, char *s, size_t len, unsigned long col,
-		    int quoted)
+		    int quoted, int id_ok)
 {
 	if (L->n < MAX_TOKENS) {
 		L->t[L->n].s = s;
 		L->t[L->n].len = len;
 		L->t[L->n].col = col;
 		L->t[L->n].quoted = quoted;
+		L->t[L->n].id_ok = id_ok;
 	}
 	L->n++;
 }
@@ -148,7 +150,7 @@ static int check_comment(struct sim_reader *r, struct sim_diag *d,
 static int tokenize(struct sim_reader *r, struct sim_diag *d, char *s,
 		    size_t n, struct line *L)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *u = (const unsigned char *)s, *cls = r->cls;
 	unsigned long col = 1;
 	size_t i = 0;
 	int rc;
@@ -184,14 +186,17 @@ static int tokenize(struct sim_reader *r, struct sim_diag *d, char *s,
 			rc = scan_quoted(r, d, u, n, &i, &col);
 			if (rc)
 				return rc;
-			add_tok(L, s + start, i - start, tcol, 1);
+			add_tok(L, s + start, i - start, tcol, 1, 0);
 		} else {
+			/* the classes of the word's bytes, and-ed: an ID's? */
+			unsigned char all = C_ID;
+
 			for (;;) {
 				size_t i0 = i;
 				unsigned char c;
 
-				while (r->cls[u[i]] & C_PLAIN)
-					i++;
+				while (cls[u[i]] & C_PLAIN)
+					all &= cls[u[i++]];
 				col += i - i0;
 				if (i >= n)
 					break;
@@ -208,8 +213,9 @@ static int tokenize(struct sim_reader *r, struct sim_diag *d, char *s,
 					return bad_byte(r, d, col, u[i]);
 				i += c;
 				col++;
+				all = 0;
 			}
-			add_tok(L, s + start, i - start, tcol, 0);
+			add_tok(L, s + start, i - start, tcol, 0, all != 0);
 		}
 		if (i < n && u[i] == '#') {
 			rc = check_comment(r, d, u + i, n - i, col);
@@ -317,6 +323,9 @@ static int tok_id(struct sim_reader *r, struct sim_diag *d,
 {
 	*out = t->s;
 	*len = t->len;
+	/* the tokenizer saw the bytes: only a bad ID needs a second look */
+	if (t->id_ok && t->len <= SIM_ID_MAX)
+		return SIM_OK;
 	return tr_check_id(r, d, r->lineno, t->col, t->s, t->len);
 }
 
