@@ -100,6 +100,11 @@ const char *sim_expect_name(enum sim_expect_kind k)
 	return (unsigned)k < (unsigned)tr_nexpect ? tr_expect_names[k] : "?";
 }
 
+const char *sim_expect_usage(enum sim_expect_kind k)
+{
+	return (unsigned)k < (unsigned)tr_nexpect ? tr_expect_forms[k].usage : "?";
+}
+
 size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];

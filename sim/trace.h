@@ -45,6 +45,9 @@ enum sim_gc_action { SIM_GC_LIST(SIM_ENUM_GC) };
 #define SIM_ENUM_EXPECT(e, name, args, usage, what, max) SIM_EXPECT_##e,
 enum sim_expect_kind { SIM_EXPECT_LIST(SIM_ENUM_EXPECT) };
 #undef SIM_ENUM_EXPECT
+#define SIM_COUNT_EXPECT(e, name, args, usage, what, max) + 1
+enum { SIM_EXPECT_KINDS = 0 SIM_EXPECT_LIST(SIM_COUNT_EXPECT) };
+#undef SIM_COUNT_EXPECT
 
 /* PYTHON: setting_str, the profile name; THRESHOLD: nums[0..nnums). */
 #define SIM_ENUM_SETTING(e, name, min, max, args) SIM_SET_##e,
@@ -169,5 +172,7 @@ const char *sim_type_name(enum sim_type t);
 const char *sim_op_name(enum sim_op op);
 const char *sim_gc_action_name(enum sim_gc_action a);
 const char *sim_expect_name(enum sim_expect_kind k);
+/* What an expect form takes after its kind, as messages quote it: "ID N". */
+const char *sim_expect_usage(enum sim_expect_kind k);
 
 #endif
