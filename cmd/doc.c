@@ -66,7 +66,8 @@ static const char man_trace[] =
 	".TP\n\\fBalloc\\fR \\fIID TYPE\\fR [\\fIVALUE\\fR]\n"
 	"a new (or cached) object and one root reference to it; TYPE is one of\n"
 	"the types below (a \\fBtuple\\fR \\fIN\\fR is filled by the next N\n"
-	"\\fBref\\fR lines on it).\n"
+	"\\fBref\\fR lines on it; a \\fBgcobj\\fR is any other GC object: a\n"
+	"function, an iterator, a frame).\n"
 	".TP\n\\fBref\\fR \\fISRC DST\\fR\n"
 	"container SRC takes a reference to DST.\n"
 	".TP\n\\fBref\\fR \\fIID\\fR\n"
@@ -80,6 +81,8 @@ static const char man_trace[] =
 	".TP\n\\fBgc enable\\fR|\\fBdisable\\fR|\\fBfreeze\\fR|\\fBunfreeze\\fR, "
 	"\\fBgc threshold\\fR \\fIT0\\fR [\\fIT1\\fR [\\fIT2\\fR]]\n"
 	"the gc module's calls.\n"
+	".TP\n\\fBgc safepoint\\fR\n"
+	"an eval-breaker check; once a trace has one, 3.12+ collect only there.\n"
 	".TP\n\\fBexpect\\fR \\fIWHAT\\fR ...\n"
 	"an assertion:";
 

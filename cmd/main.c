@@ -18,6 +18,12 @@ static const struct command commands[] = {
 	{ "gen", cmd_gen, "write a synthetic workload trace", gen_options, "" },
 	{ "convert", cmd_convert, "convert a trace between text, JSON and JSON lines",
 	  convert_options, "IN OUT" },
+	{ "graph", cmd_graph, "the heap at a step as a Graphviz graph (DOT or SVG)",
+	  graph_options, "TRACE" },
+	{ "explain", cmd_explain, "why an object is alive, or when the collector frees it",
+	  explain_options, "TRACE ID" },
+	{ "record", cmd_record, "record a real Python program (CPython 3.13.3+) as a trace",
+	  record_options, "-- SCRIPT [ARGS...]" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

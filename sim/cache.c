@@ -311,6 +311,11 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 		h = gc_object(s, SIM_T_SET, NULL, 0, 0);
 		heap_track(s, h);
 		return h;
+	case SIM_T_GCOBJ:
+		/* PyObject_GC_New + PyObject_GC_Track, no free list. */
+		h = gc_object(s, SIM_T_GCOBJ, NULL, 0, 0);
+		heap_track(s, h);
+		return h;
 	case SIM_T_OBJECT:
 		h = gc_object(s, SIM_T_OBJECT, NULL, 0, 4);
 		heap_track(s, h);

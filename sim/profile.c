@@ -23,9 +23,9 @@
 		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = (obj_size), \
 		       [SIM_T_INT] = 28, [SIM_T_FLOAT] = 24, \
 		       [SIM_T_STR] = (str_size), [SIM_T_BYTES] = 33, \
-		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16 }, \
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32 }, \
 	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51, \
-			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8 }
+			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8, [SIM_T_GCOBJ] = 8 }
 
 static const struct sim_profile py311 = {
 	.name = "3.11",

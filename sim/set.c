@@ -267,6 +267,7 @@ static int hash_atom(const struct sim *s, oref h, int64_t *out)
 		*out = s->prof->none_hash ? s->prof->none_hash : by_address(h);
 		return SIM_HASH_OK;
 	case SIM_T_OBJECT:
+	case SIM_T_GCOBJ:
 		*out = by_address(h);
 		return SIM_HASH_OK;
 	default:

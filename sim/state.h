@@ -169,6 +169,8 @@ struct sim {
 	int enabled;
 	int collecting;
 	int gc_scheduled;       /* 3.12+: a collection waits for a safe point */
+	int explicit_safepoints; /* a `gc safepoint` was seen: from then on
+				    only those steps are safe points */
 	uint32_t building;      /* tuples allocated and not yet filled: no
 				   safe point falls until none is left */
 	int64_t long_lived_total;
@@ -243,7 +245,7 @@ static inline int sim_is_gc_type(int type)
 {
 	return type == SIM_T_LIST || type == SIM_T_DICT || type == SIM_T_SET ||
 	       type == SIM_T_TUPLE || type == SIM_T_OBJECT ||
-	       type == OT_ATTRDICT;
+	       type == SIM_T_GCOBJ || type == OT_ATTRDICT;
 }
 
 static inline int sim_is_dict(int type)

@@ -11,7 +11,7 @@
  * repeated key, a missing key or a value of the wrong JSON type is an error):
  *
  *   {"op":"alloc","id":ID,"type":T}          T: none list dict set object
- *                                            tuple
+ *                                            gcobj tuple
  *   {"op":"alloc","id":ID,"type":T,"value":V}
  *       int:   a number in digits, of any length; an integral number
  *              with a fraction or exponent (2.0, 1e2) below 2^53 in
@@ -29,7 +29,7 @@
  *   {"op":"collect"}                         generation 2
  *   {"op":"collect","gen":G}
  *   {"op":"gc","action":A}                   A: enable disable freeze
- *                                            unfreeze
+ *                                            unfreeze safepoint
  *   {"op":"gc","action":"threshold","values":[T0,T1,T2]}   1 to 3 numbers
  *   {"op":"expect","kind":"refcnt","id":ID,"value":N}
  *   {"op":"expect","kind":K,"id":ID}         K: alive freed tracked
@@ -343,6 +343,7 @@ static int json_value(struct jev *j)
 	case SIM_T_DICT:
 	case SIM_T_SET:
 	case SIM_T_OBJECT:
+	case SIM_T_GCOBJ:
 		if (it)
 			return jfail(j, "%s takes no value", name);
 		return SIM_OK;

@@ -353,6 +353,7 @@ static int text_value(struct sim_reader *r, struct sim_diag *d,
 	case SIM_T_DICT:
 	case SIM_T_SET:
 	case SIM_T_OBJECT:
+	case SIM_T_GCOBJ:
 		if (v)
 			return tr_fail(r, d, r->lineno, v->col,
 				    "%s takes no value, got '%s'", name,

@@ -41,14 +41,16 @@
 #define SIM_TYPE_LIST(X)                                                     \
 	X(NONE, "none") X(BOOL, "bool") X(INT, "int") X(FLOAT, "float")      \
 	X(STR, "str") X(BYTES, "bytes") X(TUPLE, "tuple") X(LIST, "list")    \
-	X(DICT, "dict") X(SET, "set") X(OBJECT, "object")
+	X(DICT, "dict") X(SET, "set") X(OBJECT, "object")                   \
+	X(GCOBJ, "gcobj")
 
 #define SIM_GC_LIST(X)                                                       \
 	X(ENABLE, "enable", 0, 0, NULL)                                      \
 	X(DISABLE, "disable", 0, 0, NULL)                                    \
 	X(THRESHOLD, "threshold", 1, 3, "T0 [T1 [T2]]")                      \
 	X(FREEZE, "freeze", 0, 0, NULL)                                      \
-	X(UNFREEZE, "unfreeze", 0, 0, NULL)
+	X(UNFREEZE, "unfreeze", 0, 0, NULL)                                  \
+	X(SAFEPOINT, "safepoint", 0, 0, NULL)
 
 #define SIM_EXPECT_LIST(X)                                                   \
 	X(REFCNT, "refcnt", X_ID | X_NUM, "ID N", "refcount", LONG_MAX)      \

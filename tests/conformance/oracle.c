@@ -111,6 +111,8 @@ static struct oracle {
 	Py_ssize_t collected_last_step; /* for `expect collected N` */
 	long building;           /* trace tuples allocated and not yet filled:
 				    no safe point until none is left */
+	int explicit_safepoints; /* a `gc safepoint` was seen: only those
+				    steps end at a safe point (at_safe_point) */
 } O;
 
 /* ------------------------------------------------------------------ */
@@ -437,6 +439,121 @@ static void gc_freeze(const struct sim_event *ev)
 }
 
 /* ------------------------------------------------------------------ */
+/* gcobj: a GC object of a type of our own */
+
+/*
+ * The trace's `gcobj` is any GC object that is not a list, dict, set,
+ * tuple or instance of C: a function, an iterator, a frame, an instance
+ * of a C type.  Here it is an instance of a static C type: made by
+ * PyObject_GC_New (one GC allocation, no free list), tracked at once,
+ * holding its references in a C array in `ref` order; tp_traverse and
+ * tp_clear walk them first to last, and so does tp_dealloc, which then
+ * frees it with PyObject_GC_Del.  It never has a __dict__.
+ */
+typedef struct {
+	PyObject_HEAD
+	Py_ssize_t len, cap;
+	PyObject **items;
+} gcobj_object;
+
+static int gcobj_traverse(PyObject *op, visitproc visit, void *arg)
+{
+	gcobj_object *g = (gcobj_object *)op;
+
+	for (Py_ssize_t i = 0; i < g->len; i++)
+		Py_VISIT(g->items[i]);
+	return 0;
+}
+
+static int gcobj_clear(PyObject *op)
+{
+	gcobj_object *g = (gcobj_object *)op;
+	Py_ssize_t n = g->len;
+
+	g->len = 0;
+	for (Py_ssize_t i = 0; i < n; i++)
+		Py_DECREF(g->items[i]);
+	return 0;
+}
+
+static void gcobj_dealloc(PyObject *op)
+{
+	gcobj_object *g = (gcobj_object *)op;
+
+	PyObject_GC_UnTrack(op);
+	O.old_sizes_valid = 0;
+	idtab_object_died(O.tab, op, O.step);
+	gcobj_clear(op);
+	PyMem_Free(g->items);
+	PyObject_GC_Del(op);
+}
+
+static PyTypeObject gcobj_type = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "oracle.gcobj",
+	.tp_basicsize = sizeof(gcobj_object),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_dealloc = gcobj_dealloc,
+	.tp_traverse = gcobj_traverse,
+	.tp_clear = gcobj_clear,
+};
+
+/* At start-up, before the freeze: whatever PyType_Ready makes is frozen. */
+static void gcobj_ready(void)
+{
+	if (PyType_Ready(&gcobj_type) < 0)
+		die_python(NULL, "PyType_Ready(gcobj)");
+}
+
+static PyObject *gcobj_new(void)
+{
+	gcobj_object *g = PyObject_GC_New(gcobj_object, &gcobj_type);
+
+	if (g == NULL)
+		return NULL;
+	g->len = g->cap = 0;
+	g->items = NULL;
+	PyObject_GC_Track(g);
+	return (PyObject *)g;
+}
+
+static int gcobj_append(PyObject *op, PyObject *v)
+{
+	gcobj_object *g = (gcobj_object *)op;
+
+	if (g->len == g->cap) {
+		Py_ssize_t cap = g->cap ? 2 * g->cap : 4;
+		PyObject **items = PyMem_Realloc(g->items,
+						 (size_t)cap * sizeof(*items));
+		if (items == NULL) {
+			PyErr_NoMemory();
+			return -1;
+		}
+		g->items = items;
+		g->cap = cap;
+	}
+	Py_INCREF(v);
+	g->items[g->len++] = v;
+	return 0;
+}
+
+/* Drop the first reference to v; 0 if there is none. */
+static int gcobj_remove(PyObject *op, PyObject *v)
+{
+	gcobj_object *g = (gcobj_object *)op;
+
+	for (Py_ssize_t i = 0; i < g->len; i++)
+		if (g->items[i] == v) {
+			memmove(&g->items[i], &g->items[i + 1],
+				(size_t)(g->len - i - 1) * sizeof(*g->items));
+			g->len--;
+			Py_DECREF(v);
+			return 1;
+		}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Start-up */
 
 static void start_python(void)
@@ -515,6 +632,7 @@ static void start_python(void)
 	O.tab = idtab_new();
 	O.next_key = 1000000;
 	install_hooks();
+	gcobj_ready();
 
 	/*
 	 * Make the interpreter clean.  A collection that start-up may have
@@ -704,6 +822,9 @@ static PyObject *make_object(const struct sim_event *ev, int *exact)
 	case SIM_T_OBJECT:
 		op = PyObject_CallNoArgs(O.cls);
 		break;
+	case SIM_T_GCOBJ:
+		op = gcobj_new();
+		break;
 	default:
 		die(EXIT_TRACE, ev, "unknown type %d", (int)ev->type);
 	}
@@ -790,6 +911,9 @@ static void do_ref(const struct sim_event *ev)
 			idtab_attr_push(src, idx, d);
 		break;
 	}
+	case SIM_T_GCOBJ:
+		rc = gcobj_append(s, d);
+		break;
 	case SIM_T_TUPLE:
 		if (src->tuple_fill >= src->tuple_len)
 			die(EXIT_TRACE, ev, "tuple '%s' is already full (%ld)",
@@ -855,6 +979,9 @@ static void do_unref(const struct sim_event *ev)
 				rc = PyObject_SetAttr(s, attr_name(idx), NULL);
 				break;
 			}
+		break;
+	case SIM_T_GCOBJ:
+		found = gcobj_remove(s, d);
 		break;
 	case SIM_T_TUPLE:
 		die(EXIT_TRACE, ev, "unref on a tuple '%s'", ev->id);
@@ -938,6 +1065,9 @@ static void do_gc(const struct sim_event *ev)
 		break;
 	case SIM_GC_UNFREEZE:
 		gc_unfreeze(ev);
+		break;
+	case SIM_GC_SAFEPOINT:
+		O.explicit_safepoints = 1;
 		break;
 	}
 }
@@ -1314,6 +1444,21 @@ static void apply_setting(const struct sim_event *ev)
 /* ------------------------------------------------------------------ */
 /* Replay */
 
+/*
+ * Whether the step ends at an eval-breaker check.  Every step does until
+ * the trace's first `gc safepoint`; from then on only those, and the
+ * events between them are C code that checks nothing (as gcsim's
+ * safe_point_here).  Under 3.11 nothing is scheduled, so nothing waits.
+ */
+#if PY_VERSION_HEX >= 0x030C0000
+static int at_safe_point(const struct sim_event *ev)
+{
+	return O.building == 0 &&
+	       (!O.explicit_safepoints ||
+		(ev->op == SIM_OP_GC && ev->action == SIM_GC_SAFEPOINT));
+}
+#endif
+
 static void replay_step(const struct sim_event *ev)
 {
 	struct idtab_binding *named = NULL;
@@ -1368,7 +1513,7 @@ static void replay_step(const struct sim_event *ev)
 	 * as the eval breaker would (_Py_RunGC).  Not while a tuple is being
 	 * filled: its alloc and fills are one piece of C code (or one
 	 * BUILD_TUPLE), inside which the eval breaker is never checked. */
-	if (O.building == 0 && PyErr_CheckSignals() < 0)
+	if (at_safe_point(ev) && PyErr_CheckSignals() < 0)
 		die_python(ev, "PyErr_CheckSignals");
 #endif
 	if (PyErr_Occurred())

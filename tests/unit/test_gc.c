@@ -121,6 +121,73 @@ static void gen0_is_collected_at_the_end_of_the_701st_allocation_in_3_12(void **
 }
 
 /*
+ * Once a trace has a `gc safepoint`, 3.12+ collect only at those steps:
+ * the events between two of them are C code that checks no eval breaker.
+ * 3.11 collects inside the allocation whatever the trace says.
+ */
+static void explicit_safe_points_hold_a_scheduled_collection_in_3_12(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "gc threshold 2\n"
+		 "gc safepoint\n"
+		 "alloc a gcobj\n"
+		 "alloc b list\n"
+		 "alloc c gcobj\n"        /* count0 3 > 2: scheduled */
+		 "ref a c\n"
+		 "del c\n"
+		 "expect collections 0 0 0\n"
+		 "expect count 3 0 0\n"
+		 "gc safepoint\n"
+		 "expect collections 1 0 0\n"
+		 "expect count 0 1 0\n"
+		 "expect gen c 1\n");
+	assert_true(only_collection(t)->deferred);
+	th_close(t);
+
+	t = th_open("3.11");
+	TH_OK(t, "gc threshold 2\n"
+		 "gc safepoint\n"
+		 "alloc a gcobj\n"
+		 "alloc b list\n"
+		 "alloc c gcobj\n"        /* collected inside the allocation */
+		 "expect collections 1 0 0\n"
+		 "expect gen c 0\n"
+		 "gc safepoint\n"
+		 "expect collections 1 0 0\n");
+	th_close(t);
+}
+
+/* A gcobj: tracked at birth, a multiset of references, no free list. */
+static void a_gcobj_cycle_is_collected_and_a_lone_one_freed_by_refcount(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.13");
+
+	TH_OK(t, "alloc a gcobj\n"
+		 "alloc b gcobj\n"
+		 "expect tracked a\n"
+		 "ref a b\n"
+		 "ref a b\n"
+		 "ref b a\n"
+		 "expect refcnt b 3\n"
+		 "unref a b\n"
+		 "expect refcnt b 2\n"
+		 "del a\n"
+		 "del b\n"
+		 "expect alive a\n"
+		 "collect\n"
+		 "expect collected 2\n"
+		 "alloc g gcobj\n"
+		 "expect count 1 0 0\n"
+		 "del g\n"
+		 "expect count 0 0 0\n"
+		 "expect freelist list 0\n");
+	th_close(t);
+}
+
+/*
  * SPEC 2 (tuples), rules 2.5: a tuple and the fills that follow its alloc
  * are C code (PyTuple_New, then PyTuple_SET_ITEM), with no safe point in
  * between.  The collection its allocation schedules runs after the last
@@ -952,6 +1019,8 @@ int main(void)
 		TH_TEST(gen0_is_collected_inside_the_701st_allocation_in_3_11),
 		TH_TEST(gen0_is_collected_at_the_end_of_the_701st_allocation_in_3_12),
 		TH_TEST(a_scheduled_collection_waits_until_the_tuple_is_filled),
+		TH_TEST(explicit_safe_points_hold_a_scheduled_collection_in_3_12),
+		TH_TEST(a_gcobj_cycle_is_collected_and_a_lone_one_freed_by_refcount),
 		TH_TEST(a_tuple_freed_before_it_is_filled_lets_the_collection_run),
 		TH_TEST(a_collect_inside_the_construction_runs_at_once),
 		TH_TEST(only_counted_allocations_bring_the_collection_nearer),

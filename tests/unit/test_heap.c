@@ -431,9 +431,9 @@ static void ref_from_a_non_container_is_an_error(void **state)
 	struct th *t = error_setup(&fp);
 
 	TH_ERR(t, "ref f l\n", 1, 5,
-	       "'f' is a float, not a container: ref needs a list, tuple, dict, set or object");
+	       "'f' is a float, not a container: ref needs a list, tuple, dict, set, object or gcobj");
 	TH_ERR(t, "unref f l\n", 1, 7,
-	       "'f' is a float, not a container: unref needs a list, dict, set or object");
+	       "'f' is a float, not a container: unref needs a list, dict, set, object or gcobj");
 	assert_unchanged(t, fp);
 	th_close(t);
 }
@@ -446,7 +446,7 @@ static void ref_from_an_int_is_an_error_with_the_right_article(void **state)
 	struct th *t = error_setup(&fp);
 
 	TH_ERR(t, "ref n l\n", 1, 5,
-	       "'n' is an int, not a container: ref needs a list, tuple, dict, set or object");
+	       "'n' is an int, not a container: ref needs a list, tuple, dict, set, object or gcobj");
 	assert_unchanged(t, fp);
 	th_close(t);
 }

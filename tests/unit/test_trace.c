@@ -340,11 +340,47 @@ static void gc_actions_are_read(void **state)
 	sim_reader_free(r);
 }
 
+/* The recorder's two words: a generic GC object and a safe point. */
+static void gcobj_and_safepoint_are_read_in_every_form(void **state)
+{
+	static const char *const forms[][2] = {
+		{ ".trace", "alloc f gcobj\ngc safepoint\n" },
+		{ ".jsonl", "{\"op\":\"alloc\",\"id\":\"f\",\"type\":\"gcobj\"}\n"
+			    "{\"op\":\"gc\",\"action\":\"safepoint\"}\n" },
+		{ ".json", "[{\"op\":\"alloc\",\"id\":\"f\",\"type\":\"gcobj\"},"
+			   "{\"op\":\"gc\",\"action\":\"safepoint\"}]" },
+	};
+	struct sim_event ev;
+
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		sim_reader *r = open_str(forms[k][0], forms[k][1]);
+
+		next_ok(r, &ev);
+		assert_int_equal(ev.op, SIM_OP_ALLOC);
+		assert_int_equal(ev.type, SIM_T_GCOBJ);
+		assert_string_equal(sim_type_name(ev.type), "gcobj");
+		assert_string_equal(ev.id, "f");
+		assert_int_equal(ev.value.has, 0);
+		next_ok(r, &ev);
+		assert_int_equal(ev.op, SIM_OP_GC);
+		assert_int_equal(ev.action, SIM_GC_SAFEPOINT);
+		assert_string_equal(sim_gc_action_name(ev.action), "safepoint");
+		assert_int_equal(ev.nnums, 0);
+		next_eof(r);
+		sim_reader_free(r);
+	}
+	text_error("alloc f gcobj 2\n", 1, 15, "gcobj takes no value, got '2'");
+	text_error("gc safepoint 1\n", 1, 14, "gc safepoint takes no arguments, got 1 argument");
+	jsonl_error("{\"op\":\"alloc\",\"id\":\"f\",\"type\":\"gcobj\",\"value\":1}\n",
+		    1, 1, "event 0: gcobj takes no value");
+}
+
 static void gc_errors_are_reported(void **state)
 {
 	(void)state;
 	text_error("gc\n", 1, 1,
-		   "gc needs an action: enable, disable, threshold, freeze or unfreeze");
+		   "gc needs an action: enable, disable, threshold, freeze, unfreeze or safepoint");
 	text_error("gc stop\n", 1, 4, "unknown gc action 'stop'");
 	text_error("gc enable now\n", 1, 11,
 		   "gc enable takes no arguments, got 1 argument");
@@ -2001,6 +2037,7 @@ int main(void)
 		cmocka_unit_test(collect_defaults_to_generation_2),
 		cmocka_unit_test(generation_out_of_range_is_reported),
 		cmocka_unit_test(gc_actions_are_read),
+		cmocka_unit_test(gcobj_and_safepoint_are_read_in_every_form),
 		cmocka_unit_test(gc_errors_are_reported),
 		cmocka_unit_test(every_expect_kind_is_read),
 		cmocka_unit_test(expect_errors_are_reported),

@@ -1,0 +1,211 @@
+/*
+ * record.c - `gcsim record [options] -- PROGRAM ARGS...`: run a Python
+ * program under the recorder (cmd/record/) and write its trace.
+ *
+ * The recorder is a C extension built for each interpreter on the machine
+ * that can run it (cmd/record/CMakeLists.txt lists them in
+ * record_targets.h); this picks one, puts the extension and its driver on
+ * PYTHONPATH and replaces itself with `PYTHON -m gcsim_record ...`.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "common.h"
+#include "record_targets.h"
+
+/* Not OPT_PYTHON: this one names an interpreter, not a profile. */
+enum { OPT_SYNC_EVERY = 512, OPT_NO_FREEZE, OPT_INTERPRETER };
+
+const struct cli_option record_options[] = {
+	{ "output", 'o', "FILE", "the trace (default: the script's name with\n"
+				 ".trace); .jsonl writes JSON lines and the real\n"
+				 "collector's log to FILE.real-gc" },
+	{ "python", OPT_INTERPRETER, "VERSION|PATH",
+	  "the interpreter to record with: a release\n"
+	  "(3.13.5) or its path; default the first below" },
+	{ "sync-every", OPT_SYNC_EVERY, "N",
+	  "sync the object graph every N GC allocations\n"
+	  "(default 1000) as well as before every real\n"
+	  "collection; 0: only before collections" },
+	{ "no-freeze", OPT_NO_FREEZE, NULL,
+	  "leave the interpreter's start-up heap to the\n"
+	  "collector, unknown to the trace (default:\n"
+	  "gc.collect(); gc.freeze() first, and the frozen\n"
+	  "heap recorded and frozen at the trace's start)" },
+	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
+	  "gc.set_threshold(...) before the program runs" },
+	{ "module", 'm', "MODULE", "run MODULE as python -m does" },
+	{ "quiet", 'q', NULL, "no progress and no summary" },
+	{ "help", 'h', NULL, "this text" },
+	{ NULL, 0, NULL, NULL },
+};
+
+struct target {
+	const char *version, *python, *dir;
+};
+
+static const struct target targets[] = { GCSIM_RECORD_TARGETS };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gcsim record [options] -- SCRIPT [ARGS...]\n"
+		"       gcsim record [options] -m MODULE [-- ARGS...]\n"
+		"\n"
+		"Run a Python program under the recorder and write what CPython's\n"
+		"memory manager sees as a trace: every GC object's allocation and\n"
+		"death (PyRefTracer), its references at the interpreter's safe points\n"
+		"(tp_traverse), `gc safepoint` at each, and the real collections as\n"
+		"`# real-gc` comments.  Replay it with gcsim run or compare.\n"
+		"\n");
+	cli_help(f, record_options);
+	fprintf(f, "\ninterpreters (CPython 3.13.3+ with internal headers, found at build time):\n");
+	if (!targets[0].version)
+		fprintf(f, "  none\n");
+	for (int i = 0; targets[i].version; i++)
+		fprintf(f, "  %-8s %s\n", targets[i].version, targets[i].python);
+}
+
+/* The target VERSION or PATH names, or NULL. */
+static const struct target *find_target(const char *want)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (!want)
+		return targets[0].version ? &targets[0] : NULL;
+	for (int i = 0; targets[i].version; i++)
+		if (strcmp(want, targets[i].version) == 0 ||
+		    strcmp(want, targets[i].python) == 0)
+			return &targets[i];
+	if (!realpath(want, a))
+		return NULL;
+	for (int i = 0; targets[i].version; i++)
+		if (realpath(targets[i].python, b) && strcmp(a, b) == 0)
+			return &targets[i];
+	return NULL;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct common_opts o = { 0 };
+	const char *python = NULL, *out = NULL, *module = NULL, *sync = NULL;
+	const char *threshold = NULL;
+	int nofreeze = 0;
+	struct cli_parser p;
+	int opt, r;
+
+	cli_parser_init(&p, "record", record_options);
+	while ((opt = cli_next(&p, argc, argv)) != -1) {
+		if (opt == OPT_INTERPRETER) {
+			python = optarg;
+			continue;
+		}
+		if (opt == OPT_THRESHOLD)
+			threshold = optarg;
+		if ((r = common_option(&o, opt, optarg)) < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		switch (opt) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'm':
+			module = optarg;
+			break;
+		case OPT_SYNC_EVERY: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || n < 0) {
+				errorf("--sync-every takes a number of GC allocations, 0 or more, got '%s'",
+				       optarg);
+				return EXIT_USAGE;
+			}
+			sync = optarg;
+			break;
+		}
+		case OPT_NO_FREEZE:
+			nofreeze = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_PASS;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (!module && optind >= argc) {
+		errorf("record needs a script or -m MODULE (see gcsim record --help)");
+		return EXIT_USAGE;
+	}
+	const struct target *t = find_target(python);
+	if (!t) {
+		if (python)
+			errorf("no recorder for '%s': gcsim record runs on CPython 3.13.3 or later "
+			       "with internal headers, not free-threaded (see gcsim record --help "
+			       "for the ones found at build time)", python);
+		else
+			errorf("no interpreter to record with: gcsim record needs CPython 3.13.3 "
+			       "or later with internal headers, not free-threaded, and none was "
+			       "found when gcsim was built");
+		return EXIT_USAGE;
+	}
+
+	/* PYTHONPATH: the extension, the driver, then what was there. */
+	const char *old = getenv("PYTHONPATH");
+	size_t n = strlen(t->dir) + strlen(GCSIM_RECORD_DRIVER) + (old ? strlen(old) : 0) + 3;
+	char *path = malloc(n);
+	if (!path) {
+		errorf("out of memory");
+		return EXIT_IO;
+	}
+	snprintf(path, n, "%s:%s%s%s", t->dir, GCSIM_RECORD_DRIVER, old && *old ? ":" : "",
+		 old && *old ? old : "");
+	setenv("PYTHONPATH", path, 1);
+	free(path);
+
+	char **args = calloc((size_t)argc + 16, sizeof(*args));
+	int k = 0;
+	if (!args) {
+		errorf("out of memory");
+		return EXIT_IO;
+	}
+	args[k++] = (char *)t->python;
+	args[k++] = "-m";
+	args[k++] = "gcsim_record";
+	if (out) {
+		args[k++] = "-o";
+		args[k++] = (char *)out;
+	}
+	if (sync) {
+		args[k++] = "--sync-every";
+		args[k++] = (char *)sync;
+	}
+	if (threshold) {
+		args[k++] = "--threshold";
+		args[k++] = (char *)threshold;
+	}
+	if (nofreeze)
+		args[k++] = "--no-freeze";
+	if (o.quiet)
+		args[k++] = "--quiet";
+	if (module) {
+		args[k++] = "-m";
+		args[k++] = (char *)module;
+	}
+	args[k++] = "--";
+	for (int i = optind; i < argc; i++)
+		args[k++] = argv[i];
+	args[k] = NULL;
+	fflush(stdout);
+	execv(t->python, args);
+	errorf("cannot run %s: %s", t->python, strerror(errno));
+	free(args);
+	return EXIT_IO;
+}
