@@ -64,10 +64,10 @@ static const char man_trace[] =
 	"blanks.  A file may open with settings lines, \\fB#: python\\fR \\fIVERSION\\fR\n"
 	"and \\fB#: threshold\\fR \\fIT0 T1 T2\\fR.\n"
 	".TP\n\\fBalloc\\fR \\fIID TYPE\\fR [\\fIVALUE\\fR]\n"
-	"a new (or cached) object and one root reference to it.  Types: int, float,\n"
-	"str, bytes, bool, none, \\fBtuple\\fR \\fIN\\fR (filled by the next N\n"
-	"\\fBref\\fR lines on it), list, dict, set, object, gcobj (any other GC\n"
-	"object: a function, an iterator, a frame).\n"
+	"a new (or cached) object and one root reference to it; TYPE is one of\n"
+	"the types below (a \\fBtuple\\fR \\fIN\\fR is filled by the next N\n"
+	"\\fBref\\fR lines on it; a \\fBgcobj\\fR is any other GC object: a\n"
+	"function, an iterator, a frame).\n"
 	".TP\n\\fBref\\fR \\fISRC DST\\fR\n"
 	"container SRC takes a reference to DST.\n"
 	".TP\n\\fBref\\fR \\fIID\\fR\n"
@@ -84,15 +84,28 @@ static const char man_trace[] =
 	".TP\n\\fBgc safepoint\\fR\n"
 	"an eval-breaker check; once a trace has one, 3.12+ collect only there.\n"
 	".TP\n\\fBexpect\\fR \\fIWHAT\\fR ...\n"
-	"an assertion: \\fBrefcnt\\fR \\fIID N\\fR, \\fBalive\\fR \\fIID\\fR,\n"
-	"\\fBfreed\\fR \\fIID\\fR, \\fBtracked\\fR \\fIID\\fR, \\fBuntracked\\fR \\fIID\\fR,\n"
-	"\\fBgen\\fR \\fIID G\\fR, \\fBsame\\fR \\fIID ID\\fR, \\fBcount\\fR \\fIC0 C1 C2\\fR,\n"
-	"\\fBcollections\\fR \\fIK0 K1 K2\\fR, \\fBcollected\\fR \\fIN\\fR,\n"
-	"\\fBfreelist\\fR \\fITYPE N\\fR.\n"
+	"an assertion:";
+
+static const char man_trace_json[] =
 	".PP\n"
 	"The same events may be JSON: a \\fI.json\\fR array or \\fI.jsonl\\fR lines of\n"
 	"objects such as {\"op\":\"alloc\",\"id\":\"a\",\"type\":\"list\"}.\n"
 	"The README gives the full language.\n";
+
+/* The trace language: prose, and its words from the language's table. */
+static void man_trace_words(FILE *f)
+{
+	fputs(man_trace, f);
+	for (int k = 0; k < SIM_EXPECT_KINDS; k++)
+		fprintf(f, "%s \\fB%s\\fR \\fI%s\\fR", k ? "," : "",
+			sim_expect_name((enum sim_expect_kind)k),
+			sim_expect_usage((enum sim_expect_kind)k));
+	fputs(".\n.PP\nTypes:", f);
+	for (int t = 0; t < SIM_T_COUNT_; t++)
+		fprintf(f, "%s \\fB%s\\fR", t ? "," : "", sim_type_name((enum sim_type)t));
+	fputs(".\n", f);
+	fputs(man_trace_json, f);
+}
 
 static const char man_exit[] =
 	".SH EXIT STATUS\n"
@@ -136,7 +149,7 @@ void doc_man(FILE *f, const struct command *cmds, size_t n)
 		for (const struct cli_option *o = cmds[i].options; o->name; o++)
 			man_option(f, o);
 	}
-	fputs(man_trace, f);
+	man_trace_words(f);
 	fputs(man_exit, f);
 	fputs(".SH SEE ALSO\n"
 	      "The README of gcsim's sources; \\fBpython3\\fR(1).\n", f);

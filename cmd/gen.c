@@ -134,16 +134,22 @@ static void put_s(struct out *o, const char *s)
 	o->len += n;
 }
 
+/* The decimal digits of v, written backwards to end at end; their start. */
+static char *digits_before(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return end;
+}
+
 static void put_u(struct out *o, uint64_t v)
 {
-	char tmp[24];
-	int n = 0;
+	char tmp[24], *p = digits_before(tmp + sizeof(tmp), v);
+	size_t n = (size_t)(tmp + sizeof(tmp) - p);
 
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n)
-		o->buf[o->len++] = tmp[--n];
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
 }
 
 static void put_i(struct out *o, int64_t v)
@@ -156,20 +162,25 @@ static void put_i(struct out *o, int64_t v)
 	}
 }
 
-static void put_id(struct out *o, oid id)
+/* An ID as the trace names it: its prefix letter and its serial. */
+static const char *id_text(char buf[24], oid id)
 {
-	put_c(o, (char)(id & 0xff));
-	put_u(o, id >> 8);
+	char *p;
+
+	buf[23] = '\0';
+	p = digits_before(buf + 23, id >> 8);
+	*--p = (char)(id & 0xff);
+	return p;
 }
 
-/* Every event line starts here: room for the whole line, and it counts. */
-static struct out *line(struct gen *g, const char *verb)
+/* One event, written by the trace language's text writer, as one line. */
+static void emit(struct out *o, const struct sim_event *ev)
 {
-	if (g->out.len + LINE_MAX_BYTES > OUTBUF)
-		out_flush(&g->out);
-	g->events++;
-	put_s(&g->out, verb);
-	return &g->out;
+	if (o->len + LINE_MAX_BYTES > OUTBUF)
+		out_flush(o);
+	o->len += sim_event_text(o->buf + o->len, OUTBUF - o->len, ev);
+	assert(o->len < OUTBUF);
+	put_c(o, '\n');
 }
 
 /* ---- events ---- */
@@ -179,127 +190,118 @@ static oid fresh(struct gen *g, char prefix)
 	return (++g->nid << 8) | (unsigned char)prefix;
 }
 
-/* `alloc ID TYPE`; the caller ends the line (after a value, if any). */
-static oid alloc_begin(struct gen *g, char prefix, const char *type)
+/* `alloc ID TYPE [VALUE]` for a fresh ID; v NULL: no value. */
+static oid alloc_value(struct gen *g, char prefix, enum sim_type type,
+		       const struct sim_value *v)
 {
-	oid id = fresh(g, prefix);
-	struct out *o = line(g, "alloc ");
+	static const struct sim_event zero;
+	struct sim_event ev = zero;
+	char id[24];
+	oid o = fresh(g, prefix);
 
-	put_id(o, id);
-	put_c(o, ' ');
-	put_s(o, type);
-	return id;
+	ev.op = SIM_OP_ALLOC;
+	ev.id = id_text(id, o);
+	ev.type = type;
+	if (v)
+		ev.value = *v;
+	ev.value.has = v != NULL;
+	g->events++;
+	emit(&g->out, &ev);
+	return o;
 }
 
 /* list, dict, set, object, none: no value. */
-static oid alloc_plain(struct gen *g, char prefix, const char *type)
+static oid alloc_plain(struct gen *g, char prefix, enum sim_type type)
 {
-	oid id = alloc_begin(g, prefix, type);
-
-	put_c(&g->out, '\n');
-	return id;
+	return alloc_value(g, prefix, type, NULL);
 }
 
-static oid alloc_int(struct gen *g, int64_t v)
+static oid alloc_int(struct gen *g, int64_t i)
 {
-	oid id = alloc_begin(g, 'i', "int ");
+	struct sim_value v = { .i = i, .fits = 1 };
+	char digits[24], *p;
 
-	put_i(&g->out, v);
-	put_c(&g->out, '\n');
-	return id;
+	digits[23] = '\0';
+	p = digits_before(digits + 23, i < 0 ? 0 - (uint64_t)i : (uint64_t)i);
+	if (i < 0)
+		*--p = '-';
+	v.digits = p;
+	return alloc_value(g, 'i', SIM_T_INT, &v);
 }
 
-/* A float with two decimals, cents / 100, written without printf. */
+/* A float with two decimals, cents / 100. */
 static oid alloc_float(struct gen *g, int64_t cents)
 {
-	oid id = alloc_begin(g, 'f', "float ");
-	uint64_t a = cents < 0 ? 0 - (uint64_t)cents : (uint64_t)cents;
+	struct sim_value v = { .f = (double)cents / 100 };
 
-	if (cents < 0)
-		put_c(&g->out, '-');
-	put_u(&g->out, a / 100);
-	put_c(&g->out, '.');
-	put_c(&g->out, (char)('0' + a / 10 % 10));
-	put_c(&g->out, (char)('0' + a % 10));
-	put_c(&g->out, '\n');
-	return id;
+	return alloc_value(g, 'f', SIM_T_FLOAT, &v);
+}
+
+/* A str or bytes value made of text. */
+static oid alloc_bytes_of(struct gen *g, char prefix, enum sim_type type,
+			  const char *text)
+{
+	struct sim_value v = { .s = text, .len = strlen(text) };
+
+	return alloc_value(g, prefix, type, &v);
 }
 
 /* An identifier-like str: a literal of the program, interned. */
 static oid alloc_word(struct gen *g, const char *word)
 {
-	oid id = alloc_begin(g, 's', "str ");
-
-	put_s(&g->out, word);
-	put_c(&g->out, '\n');
-	return id;
+	return alloc_bytes_of(g, 's', SIM_T_STR, word);
 }
 
 /*
  * A str built at run time, "PREFIX" followed by n: a new object each time
  * (the prefixes hold a character that keeps it from being interned).
  */
-static oid alloc_text(struct gen *g, char prefix, const char *type,
+static oid alloc_text(struct gen *g, char prefix, enum sim_type type,
 		      const char *text, uint64_t n)
 {
-	oid id = alloc_begin(g, prefix, type);
+	char buf[48], *p;
+	size_t k = strlen(text);
 
-	put_s(&g->out, " \"");
-	put_s(&g->out, text);
-	put_u(&g->out, n);
-	put_s(&g->out, "\"\n");
-	return id;
-}
-
-/* A str exactly as given (no quote or backslash in it). */
-static oid alloc_quoted(struct gen *g, const char *text)
-{
-	oid id = alloc_begin(g, 's', "str \"");
-
-	put_s(&g->out, text);
-	put_s(&g->out, "\"\n");
-	return id;
+	buf[47] = '\0';
+	p = digits_before(buf + 47, n);
+	p -= k;
+	memcpy(p, text, k);
+	return alloc_bytes_of(g, prefix, type, p);
 }
 
 static oid alloc_str(struct gen *g, const char *text, uint64_t n)
 {
-	return alloc_text(g, 's', "str", text, n);
+	return alloc_text(g, 's', SIM_T_STR, text, n);
 }
 
 static oid alloc_tuple(struct gen *g, int n)
 {
-	oid id = alloc_begin(g, 't', "tuple ");
+	struct sim_value v = { .i = n };
 
-	put_u(&g->out, (uint64_t)n);
-	put_c(&g->out, '\n');
-	return id;
+	return alloc_value(g, 't', SIM_T_TUPLE, &v);
 }
 
-static void ev_pair(struct gen *g, const char *verb, oid a, oid b)
+/* ref, unref (b a member of a), or a root reference or del (b 0). */
+static void ev_ids(struct gen *g, enum sim_op op, oid a, oid b)
 {
-	struct out *o = line(g, verb);
+	static const struct sim_event zero;
+	struct sim_event ev = zero;
+	char ia[24], ib[24];
 
-	put_id(o, a);
-	put_c(o, ' ');
-	put_id(o, b);
-	put_c(o, '\n');
-}
-
-static void ev_one(struct gen *g, const char *verb, oid a)
-{
-	struct out *o = line(g, verb);
-
-	put_id(o, a);
-	put_c(o, '\n');
+	ev.op = op;
+	ev.id = id_text(ia, a);
+	ev.dst = b ? id_text(ib, b) : NULL;
+	g->events++;
+	emit(&g->out, &ev);
 }
 
 /* c.append(v), c[k] = v, c.add(v), c.attr = v */
-static void ref(struct gen *g, oid c, oid v) { ev_pair(g, "ref ", c, v); }
+static void ref(struct gen *g, oid c, oid v) { ev_ids(g, SIM_OP_REF, c, v); }
 /* c.remove(v), del c[k], del c.attr */
-static void unref(struct gen *g, oid c, oid v) { ev_pair(g, "unref ", c, v); }
+static void unref(struct gen *g, oid c, oid v) { ev_ids(g, SIM_OP_UNREF, c, v); }
 /* y = x: one more root reference */
-static void hold(struct gen *g, oid v) { ev_one(g, "ref ", v); }
-static void del(struct gen *g, oid v) { ev_one(g, "del ", v); }
+static void hold(struct gen *g, oid v) { ev_ids(g, SIM_OP_REF, v, 0); }
+static void del(struct gen *g, oid v) { ev_ids(g, SIM_OP_DEL, v, 0); }
 
 /* c gets a temporary that nothing else names: `c.append(make())`. */
 static void give(struct gen *g, oid c, oid v)
@@ -339,17 +341,17 @@ static oid scalar(struct gen *g)
 	if (r < 86)
 		return alloc_str(g, "v:", ++g->serial);
 	if (r < 89)
-		return alloc_text(g, 'b', "bytes", "raw-", ++g->serial);
+		return alloc_text(g, 'b', SIM_T_BYTES, "raw-", ++g->serial);
 	if (r < 92)
-		return alloc_plain(g, 'c', "none");
+		return alloc_plain(g, 'c', SIM_T_NONE);
 	if (r < 96) {
-		oid id = alloc_begin(g, 'c', "bool ");
-		put_s(&g->out, chance(g, 0.5) ? "true\n" : "false\n");
-		return id;
+		struct sim_value v = { .i = chance(g, 0.5) };
+
+		return alloc_value(g, 'c', SIM_T_BOOL, &v);
 	}
 	if (r < 98)
 		return alloc_str(g, "", below(g, 10));             /* one char */
-	return alloc_quoted(g, "");                                /* '' */
+	return alloc_bytes_of(g, 's', SIM_T_STR, "");              /* '' */
 }
 
 /* A filled tuple of fresh scalars: `(a, b, c)`. */
@@ -465,50 +467,50 @@ static void handler(struct gen *g)
 
 	ring_init(&kept, (size_t)g->lifetime + 1);
 	/* Module level: configuration and routes that live for ever. */
-	oid config = alloc_plain(g, 'd', "dict");
+	oid config = alloc_plain(g, 'd', SIM_T_DICT);
 	for (int i = 0; i < 6; i++)
 		give(g, config, scalar(g));
-	oid routes = alloc_plain(g, 'l', "list");
+	oid routes = alloc_plain(g, 'l', SIM_T_LIST);
 	for (int i = 0; i < 8; i++)
 		give(g, routes, scalar_tuple(g, 2));
-	oid recent = alloc_plain(g, 'l', "list");
+	oid recent = alloc_plain(g, 'l', SIM_T_LIST);
 
 	for (uint64_t req_no = 1; budget_left(g); req_no++) {
 		/* req = parse(raw): a dict of fields and a headers dict */
-		oid req = alloc_plain(g, 'd', "dict");
+		oid req = alloc_plain(g, 'd', SIM_T_DICT);
 		give(g, req, alloc_str(g, "/api/items/", req_no));
 		for (long i = 0; i < 1 + n / 2; i++)
 			give(g, req, scalar(g));
-		oid hdr = alloc_plain(g, 'd', "dict");
+		oid hdr = alloc_plain(g, 'd', SIM_T_DICT);
 		give(g, hdr, alloc_str(g, "text/html; q=", below(g, 10)));
 		give(g, hdr, alloc_str(g, "Mozilla/5.0 #", below(g, 1000)));
 		give(g, hdr, alloc_int(g, (int64_t)below(g, 5000)));
 		give(g, req, hdr);
 
 		/* args = [...] */
-		oid args = alloc_plain(g, 'l', "list");
+		oid args = alloc_plain(g, 'l', SIM_T_LIST);
 		for (long i = 0; i < n; i++)
 			give(g, args, scalar(g));
 
 		/* user = User(name, id, roles[, flags]) */
-		oid user = alloc_plain(g, 'o', "object");
+		oid user = alloc_plain(g, 'o', SIM_T_OBJECT);
 		give(g, user, alloc_str(g, "user ", below(g, 100000)));
 		give(g, user, alloc_int(g, 1000 + (int64_t)below(g, 100000)));
-		oid roles = alloc_plain(g, 'l', "list");
+		oid roles = alloc_plain(g, 'l', SIM_T_LIST);
 		for (uint64_t i = 0, k = 1 + below(g, 3); i < k; i++)
 			give(g, roles, alloc_word(g, word(g)));
 		give(g, user, roles);
 		if (chance(g, 0.3)) {
-			oid flags = alloc_plain(g, 'e', "set");
+			oid flags = alloc_plain(g, 'e', SIM_T_SET);
 			for (uint64_t i = 0, k = below(g, 4); i < k; i++)
 				give(g, flags, alloc_word(g, word(g)));
 			give(g, user, flags);
 		}
 
 		/* items = [{"id": ..., "qty": ..., "price": ...} for ...] */
-		oid items = alloc_plain(g, 'l', "list");
+		oid items = alloc_plain(g, 'l', SIM_T_LIST);
 		for (long i = 0; i < (n + 1) / 2; i++) {
-			oid it = alloc_plain(g, 'd', "dict");
+			oid it = alloc_plain(g, 'd', SIM_T_DICT);
 			give(g, it, alloc_int(g, 1000 + (int64_t)below(g, 100000)));
 			give(g, it, alloc_int(g, 1 + (int64_t)below(g, 9)));
 			give(g, it, alloc_float(g, (int64_t)below(g, 100000)));
@@ -526,23 +528,23 @@ static void handler(struct gen *g)
 				ref(g, args, args);
 				break;
 			case 2: { /* child = Session(); child.parent = user; user.child = child */
-				oid child = alloc_plain(g, 'o', "object");
+				oid child = alloc_plain(g, 'o', SIM_T_OBJECT);
 				ref(g, child, user);
 				give(g, child, alloc_int(g, (int64_t)req_no));
 				give(g, user, child);
 				break;
 			}
 			case 3: { /* ctx = Context(); ctx.req = req; req["ctx"] = ctx */
-				oid ctx = alloc_plain(g, 'o', "object");
+				oid ctx = alloc_plain(g, 'o', SIM_T_OBJECT);
 				ref(g, ctx, req);
 				ref(g, ctx, user);
 				give(g, req, ctx);
 				break;
 			}
 			default: { /* except Exception as e: e.__traceback__ -> frame locals -> e */
-				oid err = alloc_plain(g, 'o', "object");
+				oid err = alloc_plain(g, 'o', SIM_T_OBJECT);
 				give(g, err, alloc_str(g, "KeyError: k", req_no));
-				oid locals = alloc_plain(g, 'd', "dict");
+				oid locals = alloc_plain(g, 'd', SIM_T_DICT);
 				ref(g, locals, err);
 				ref(g, locals, req);
 				ref(g, locals, items);
@@ -593,7 +595,7 @@ static void cache(struct gen *g)
 	struct ring entries;
 
 	ring_init(&entries, (size_t)g->lifetime + 1);
-	oid store = alloc_plain(g, 'd', "dict");
+	oid store = alloc_plain(g, 'd', SIM_T_DICT);
 	uint64_t key_no = 0, op_no = 0;
 
 	while (budget_left(g)) {
@@ -604,7 +606,7 @@ static void cache(struct gen *g)
 			/* e = store[key]; return {"entry": e, "served": n} */
 			oid e = *ring_at(&entries, below(g, entries.len));
 			hold(g, e);
-			oid resp = alloc_plain(g, 'd', "dict");
+			oid resp = alloc_plain(g, 'd', SIM_T_DICT);
 			ref(g, resp, e);
 			give(g, resp, alloc_str(g, "served #", op_no));
 			del(g, resp);
@@ -618,15 +620,15 @@ static void cache(struct gen *g)
 			continue;
 		}
 		/* store[key] = Entry(key, fields, tags, expires) */
-		oid e = alloc_plain(g, 'o', "object");
+		oid e = alloc_plain(g, 'o', SIM_T_OBJECT);
 		give(g, e, alloc_str(g, "key:", ++key_no));
-		oid fields = alloc_plain(g, 'd', "dict");
+		oid fields = alloc_plain(g, 'd', SIM_T_DICT);
 		for (long i = 0; i < g->size; i++)
 			give(g, fields, scalar(g));
 		if (chance(g, g->cycle_rate))
 			ref(g, fields, e);    /* fields["entry"] = e */
 		give(g, e, fields);
-		oid tags = alloc_plain(g, 'l', "list");
+		oid tags = alloc_plain(g, 'l', SIM_T_LIST);
 		for (uint64_t i = 0, k = below(g, 4); i < k; i++)
 			give(g, tags, alloc_word(g, word(g)));
 		give(g, e, tags);
@@ -678,14 +680,14 @@ static void tree(struct gen *g)
 	struct node *t = xcalloc((size_t)g->size, sizeof(*t));
 
 	ring_init(&forest_trees, (size_t)g->lifetime + 1);
-	oid forest = alloc_plain(g, 'l', "list");
+	oid forest = alloc_plain(g, 'l', SIM_T_LIST);
 
 	while (budget_left(g)) {
 		long nt = 0;
 
 		/* root = Node(name) */
-		t[0].obj = alloc_plain(g, 'o', "object");
-		t[0].kids = alloc_plain(g, 'l', "list");
+		t[0].obj = alloc_plain(g, 'o', SIM_T_OBJECT);
+		t[0].kids = alloc_plain(g, 'l', SIM_T_LIST);
 		give(g, t[0].obj, t[0].kids);
 		give(g, t[0].obj, alloc_str(g, "tree ", g->nid));
 		t[0].parent = -1;
@@ -699,13 +701,13 @@ static void tree(struct gen *g)
 			struct node *n = &t[nt];
 
 			/* n = Node(value, parent=p); p.children.append(n) */
-			n->obj = alloc_plain(g, 'o', "object");
+			n->obj = alloc_plain(g, 'o', SIM_T_OBJECT);
 			n->parent = p;
 			n->has_parent = chance(g, g->cycle_rate);
 			n->alive = 1;
 			if (n->has_parent)
 				ref(g, n->obj, t[p].obj);
-			n->kids = alloc_plain(g, 'l', "list");
+			n->kids = alloc_plain(g, 'l', SIM_T_LIST);
 			give(g, n->obj, n->kids);
 			give(g, n->obj, scalar(g));
 			ref(g, t[p].kids, n->obj);
@@ -743,12 +745,12 @@ static void batch(struct gen *g)
 	struct ring kept;
 
 	ring_init(&kept, (size_t)g->lifetime + 1);
-	oid results = alloc_plain(g, 'l', "list");
+	oid results = alloc_plain(g, 'l', SIM_T_LIST);
 
 	for (uint64_t batch_no = 1; budget_left(g); batch_no++) {
-		oid records = alloc_plain(g, 'l', "list");
-		oid index = alloc_plain(g, 'd', "dict");
-		oid kinds = alloc_plain(g, 'e', "set");
+		oid records = alloc_plain(g, 'l', SIM_T_LIST);
+		oid index = alloc_plain(g, 'd', SIM_T_DICT);
+		oid kinds = alloc_plain(g, 'e', SIM_T_SET);
 		long nrec = 0;
 
 		while (nrec < g->size && budget_left(g)) {
@@ -771,7 +773,7 @@ static void batch(struct gen *g)
 				del(g, score);
 			} else {
 				/* rec = {"id": id, "name": name, "score": score, "kind": k} */
-				rec = alloc_plain(g, 'd', "dict");
+				rec = alloc_plain(g, 'd', SIM_T_DICT);
 				give(g, rec, id);
 				give(g, rec, name);
 				give(g, rec, score);
@@ -792,7 +794,7 @@ static void batch(struct gen *g)
 			nrec++;
 		}
 		/* results.append({"batch": n, "count": ..., "total": ...}) */
-		oid summary = alloc_plain(g, 'd', "dict");
+		oid summary = alloc_plain(g, 'd', SIM_T_DICT);
 		give(g, summary, alloc_str(g, "batch-", batch_no));
 		give(g, summary, alloc_int(g, nrec));
 		give(g, summary, alloc_float(g, (int64_t)below(g, 100000000)));
@@ -938,19 +940,16 @@ static void header(struct gen *g, const struct model *m, uint64_t seed,
 	}
 	put_s(out, "\n");
 	if (o->python) {
-		put_s(out, "#: python ");
-		put_s(out, o->python);
-		put_s(out, "\n");
+		struct sim_event ev = { .op = SIM_OP_SETTING, .setting = SIM_SET_PYTHON,
+					.setting_str = o->python };
+		emit(out, &ev);
 	}
 	if (o->has_threshold[0]) {
-		put_s(out, "#: threshold");
-		for (int i = 0; i < 3 && o->has_threshold[i]; i++) {
-			if (out->len + 32 > OUTBUF)
-				out_flush(out);
-			put_c(out, ' ');
-			put_i(out, o->threshold[i]);
-		}
-		put_s(out, "\n");
+		struct sim_event ev = { .op = SIM_OP_SETTING,
+					.setting = SIM_SET_THRESHOLD };
+		for (int i = 0; i < 3 && o->has_threshold[i]; i++)
+			ev.nums[ev.nnums++] = o->threshold[i];
+		emit(out, &ev);
 	}
 }
 

@@ -33,23 +33,31 @@ static int in_file(const sim_session *ss, struct sim_diag *diag, int rc)
 	return rc;
 }
 
+/* A session over the reader r, which it owns from now on. */
+static sim_session *session_over(sim_reader *r, const struct sim_session_opts *o)
+{
+	sim_session *ss = sim_xcalloc(1, sizeof(*ss));
+
+	ss->r = r;
+	snprintf(ss->name, sizeof(ss->name), "%s", o->name ? o->name : sim_reader_path(r));
+	ss->stress = o->stress;
+	ss->check = o->check;
+	return ss;
+}
+
 static int session_new(sim_session **out, const char *path,
 		       const struct sim_session_opts *o, struct sim_diag *diag)
 {
-	sim_session *ss = sim_xcalloc(1, sizeof(*ss));
-	int rc = sim_reader_open(&ss->r, path, o->format, diag);
+	sim_reader *r;
+	int rc = sim_reader_open(&r, path, o->format, diag);
 
 	*out = NULL;
 	if (rc) {
 		if (o->name)
 			snprintf(diag->file, sizeof(diag->file), "%s", o->name);
-		free(ss);
 		return rc;
 	}
-	snprintf(ss->name, sizeof(ss->name), "%s", o->name ? o->name : sim_reader_path(ss->r));
-	ss->stress = o->stress;
-	ss->check = o->check;
-	*out = ss;
+	*out = session_over(r, o);
 	return SIM_OK;
 }
 
@@ -113,14 +121,12 @@ static int prologue(sim_session *ss, const struct sim_session_opts *o,
 	return SIM_OK;
 }
 
-int sim_session_open(sim_session **out, const char *path,
-		     const struct sim_session_opts *opts, struct sim_diag *diag)
+/* Settings first, then the simulator; on failure the session goes. */
+static int start(sim_session **out, const struct sim_session_opts *opts,
+		 struct sim_diag *diag)
 {
-	int rc = session_new(out, path, opts, diag);
+	int rc = prologue(*out, opts, diag);
 
-	if (rc)
-		return rc;
-	rc = prologue(*out, opts, diag);
 	if (rc) {
 		if (rc != SIM_EUSAGE)
 			in_file(*out, diag, rc);
@@ -128,6 +134,22 @@ int sim_session_open(sim_session **out, const char *path,
 		*out = NULL;
 	}
 	return rc;
+}
+
+int sim_session_open(sim_session **out, const char *path,
+		     const struct sim_session_opts *opts, struct sim_diag *diag)
+{
+	int rc = session_new(out, path, opts, diag);
+
+	return rc ? rc : start(out, opts, diag);
+}
+
+int sim_session_open_reader(sim_session **out, sim_reader *r,
+			    const struct sim_session_opts *opts,
+			    struct sim_diag *diag)
+{
+	*out = session_over(r, opts);
+	return start(out, opts, diag);
 }
 
 int sim_session_open_on(sim_session **out, sim *s, const char *path,

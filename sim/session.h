@@ -58,6 +58,15 @@ int sim_session_open(sim_session **out, const char *path,
 		     const struct sim_session_opts *opts, struct sim_diag *diag);
 
 /*
+ * The same over a reader the caller opened (sim_reader_open_mem: a buffer
+ * in memory), which the session owns from then on, even when this fails;
+ * opts->format is the reader's business then.
+ */
+int sim_session_open_reader(sim_session **out, sim_reader *r,
+			    const struct sim_session_opts *opts,
+			    struct sim_diag *diag);
+
+/*
  * The same over a simulator the caller made and keeps: settings lines are
  * applied to it (sim_apply_setting) instead of choosing a new one.
  */

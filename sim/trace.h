@@ -1,6 +1,7 @@
 /*
- * trace.h - the trace reader: text (.trace), JSON arrays (.json) and JSON
- * lines (.jsonl), or standard input ("-"), turned into a stream of events.
+ * trace.h - the trace language: its reader, text (.trace), JSON arrays
+ * (.json) and JSON lines (.jsonl), or standard input ("-"), turned into a
+ * stream of events, and its writers, an event back into either form.
  *
  * The reader checks everything that can be checked from one event alone:
  * syntax, event names, arity, types, values, ID syntax, expect forms.  What
@@ -10,7 +11,7 @@
  * Ownership: sim_reader_open() and sim_reader_open_mem() return a reader
  * the caller releases with sim_reader_free().  Every pointer inside a
  * struct sim_event is borrowed from the reader and stays valid until the
- * next sim_reader_next() call.
+ * next sim_reader_next() call.  The writers fill the caller's buffer.
  */
 #ifndef GCSIM_TRACE_H
 #define GCSIM_TRACE_H
@@ -26,7 +27,7 @@
 #define SIM_VERSION_MAX 31      /* longest "#: python" value, in bytes */
 
 /* The enums come from the lists in tracelang.h, one constant per word. */
-#define SIM_ENUM_OP(e, name, usage) SIM_OP_##e,
+#define SIM_ENUM_OP(e, name, min, max, args, keys) SIM_OP_##e,
 enum sim_op { SIM_OP_LIST(SIM_ENUM_OP) };
 #undef SIM_ENUM_OP
 
@@ -37,18 +38,21 @@ enum sim_type {
 };
 #undef SIM_ENUM_TYPE
 
-#define SIM_ENUM_GC(e, name) SIM_GC_##e,
+#define SIM_ENUM_GC(e, name, min, max, args) SIM_GC_##e,
 enum sim_gc_action { SIM_GC_LIST(SIM_ENUM_GC) };
 #undef SIM_ENUM_GC
 
 #define SIM_ENUM_EXPECT(e, name, args, usage, what, max) SIM_EXPECT_##e,
 enum sim_expect_kind { SIM_EXPECT_LIST(SIM_ENUM_EXPECT) };
 #undef SIM_ENUM_EXPECT
+#define SIM_COUNT_EXPECT(e, name, args, usage, what, max) + 1
+enum { SIM_EXPECT_KINDS = 0 SIM_EXPECT_LIST(SIM_COUNT_EXPECT) };
+#undef SIM_COUNT_EXPECT
 
-enum sim_setting {
-	SIM_SET_PYTHON,    /* str: the profile name */
-	SIM_SET_THRESHOLD, /* nums[0..nnums) */
-};
+/* PYTHON: setting_str, the profile name; THRESHOLD: nums[0..nnums). */
+#define SIM_ENUM_SETTING(e, name, min, max, args) SIM_SET_##e,
+enum sim_setting { SIM_SETTING_LIST(SIM_ENUM_SETTING) };
+#undef SIM_ENUM_SETTING
 
 /* A value as written in an alloc event, already decoded. */
 struct sim_value {
@@ -70,6 +74,7 @@ struct sim_event {
 
 	const char *id;  /* alloc, del, ref ID; ref/unref: SRC */
 	const char *dst; /* ref/unref SRC DST; NULL for a root ref */
+	size_t id_len, dst_len, id2_len; /* strlen of id, dst, id2 (0 if NULL) */
 	unsigned long id_col;  /* column of ID / SRC (text) for diagnostics */
 	unsigned long dst_col; /* column of DST (text) for diagnostics */
 
@@ -137,10 +142,37 @@ const char *sim_reader_path(const sim_reader *r);
 
 void sim_reader_free(sim_reader *r);
 
+/*
+ * The writers: ev as one line of the text form, or as one JSON object (a
+ * .jsonl line, a .json array element), with no newline.  As snprintf, they
+ * write at most sz bytes, a NUL included (nothing when sz is 0), and
+ * return the length of the whole, so a return >= sz says the buffer was
+ * too small.  Reading what they wrote gives ev back (the ID lengths and
+ * the positions aside).  An event the reader cannot have produced (an
+ * unknown op, an ID that is not one) is a bug of the caller: assert.
+ */
+size_t sim_event_text(char *buf, size_t sz, const struct sim_event *ev);
+size_t sim_event_json(char *buf, size_t sz, const struct sim_event *ev);
+
+/*
+ * The text form for display: as sim_event_text, but a str or bytes value
+ * shows at most its first 40 bytes (cut between characters) and an int at
+ * most 60 digits, so the result is not always a valid trace line.
+ */
+size_t sim_event_brief(char *buf, size_t sz, const struct sim_event *ev);
+
+/*
+ * A float as both forms write it: nan, inf, -inf, or the fewest
+ * significant digits that read back as the same double.
+ */
+size_t sim_float_text(char *buf, size_t sz, double f);
+
 /* Names used in traces and output: "list", "tuple", "enable", ... */
 const char *sim_type_name(enum sim_type t);
 const char *sim_op_name(enum sim_op op);
 const char *sim_gc_action_name(enum sim_gc_action a);
 const char *sim_expect_name(enum sim_expect_kind k);
+/* What an expect form takes after its kind, as messages quote it: "ID N". */
+const char *sim_expect_usage(enum sim_expect_kind k);
 
 #endif

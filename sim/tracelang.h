@@ -1,32 +1,42 @@
 /*
  * tracelang.h - the words of the trace language, each written once.
  *
- * Every list below is an X-macro: the enums in trace.h, the reader's name
- * tables and expect forms in trace.c, and the messages that list the
- * choices are all expanded from it, so a new event, type, gc action or
- * expect form is one line here (and its handling).
+ * Every list below is an X-macro: the enums in trace.h, both readers' name
+ * tables, arity checks, JSON keys and usage messages (trace_text.c,
+ * trace_json.c) and both writers are all expanded from it, so a new event,
+ * type, gc action, expect form or setting is one line here (and its
+ * handling).
  *
- *   SIM_OP_LIST(X)      X(ENUM, name, usage)
+ *   SIM_OP_LIST(X)      X(ENUM, name, min, max, args, keys)
  *   SIM_TYPE_LIST(X)    X(ENUM, name)
- *   SIM_GC_LIST(X)      X(ENUM, name)
- *   SIM_EXPECT_LIST(X)  X(ENUM, name, args, usage, what, max)
+ *   SIM_GC_LIST(X)      X(ENUM, name, min, max, args)
+ *   SIM_EXPECT_LIST(X)  X(ENUM, name, flags, args, what, max)
+ *   SIM_SETTING_LIST(X) X(ENUM, name, min, max, args)
  *
- * An expect form's args are flags the reader defines (X_ID, X_ID2,
- * X_FLTYPE, X_NUM, X_NUM3: the IDs, free-list type and numbers it takes,
- * in text order), what names its number in messages and max bounds it.
+ * min and max bound the arguments a text line gives after the word (an
+ * op's own, a gc action's or a setting's numbers), args is the usage the
+ * "takes ..." messages quote, and keys are the JSON keys an op's object may
+ * hold besides "op", space-separated (expect forms and gc actions narrow
+ * them: see below; a setting's key is its name).
+ *
+ * An expect form's flags say what it takes, in text order: X_ID, X_ID2
+ * (a second ID), X_FLTYPE (a free-list type), X_NUM, X_NUM3 (one or three
+ * numbers).  Its JSON keys follow from them: "id" (or "ids", an array of
+ * two, with X_ID2), "type", "value", "values".  what names its number in
+ * messages and max bounds it.
  */
 #ifndef GCSIM_TRACELANG_H
 #define GCSIM_TRACELANG_H
 
 #define SIM_OP_LIST(X)                                                       \
-	X(ALLOC, "alloc", "alloc ID TYPE [VALUE]")                           \
-	X(REF, "ref", "ref SRC DST, or ref ID (a root reference)")           \
-	X(UNREF, "unref", "unref SRC DST")                                   \
-	X(DEL, "del", "del ID, or unref ID")                                 \
-	X(COLLECT, "collect", "collect [GEN]")                               \
-	X(GC, "gc", "gc ACTION [ARGS]")                                      \
-	X(EXPECT, "expect", "expect KIND ARGS... (not a step)")              \
-	X(SETTING, "setting", "#: python X, #: threshold T0 [T1 [T2]] (not a step)")
+	X(ALLOC, "alloc", 2, 3, "ID TYPE [VALUE]", "id type value")          \
+	X(REF, "ref", 1, 2, "SRC [DST]", "src dst id")                       \
+	X(UNREF, "unref", 1, 2, "SRC [DST]", "src dst id")                   \
+	X(DEL, "del", 1, 1, "ID", "id")                                      \
+	X(COLLECT, "collect", 0, 1, "[GEN]", "gen")                          \
+	X(GC, "gc", 1, 4, "ACTION [ARGS]", "action values")                  \
+	X(EXPECT, "expect", 1, 5, "KIND ARGS...", "kind id ids type value values") \
+	X(SETTING, "setting", 1, 4, "SETTING ARGS...", "python threshold")
 
 #define SIM_TYPE_LIST(X)                                                     \
 	X(NONE, "none") X(BOOL, "bool") X(INT, "int") X(FLOAT, "float")      \
@@ -35,9 +45,12 @@
 	X(GCOBJ, "gcobj")
 
 #define SIM_GC_LIST(X)                                                       \
-	X(ENABLE, "enable") X(DISABLE, "disable") X(THRESHOLD, "threshold")  \
-	X(FREEZE, "freeze") X(UNFREEZE, "unfreeze")                          \
-	X(SAFEPOINT, "safepoint")
+	X(ENABLE, "enable", 0, 0, NULL)                                      \
+	X(DISABLE, "disable", 0, 0, NULL)                                    \
+	X(THRESHOLD, "threshold", 1, 3, "T0 [T1 [T2]]")                      \
+	X(FREEZE, "freeze", 0, 0, NULL)                                      \
+	X(UNFREEZE, "unfreeze", 0, 0, NULL)                                  \
+	X(SAFEPOINT, "safepoint", 0, 0, NULL)
 
 #define SIM_EXPECT_LIST(X)                                                   \
 	X(REFCNT, "refcnt", X_ID | X_NUM, "ID N", "refcount", LONG_MAX)      \
@@ -51,5 +64,10 @@
 	X(COLLECTIONS, "collections", X_NUM3, "K0 K1 K2", "collection count", LONG_MAX) \
 	X(COLLECTED, "collected", X_NUM, "N", "collected count", LONG_MAX)   \
 	X(FREELIST, "freelist", X_FLTYPE | X_NUM, "TYPE N", "free list length", LONG_MAX)
+
+/* Lines "#: python 3.12", "#: threshold 700 10": settings, not steps. */
+#define SIM_SETTING_LIST(X)                                                  \
+	X(PYTHON, "python", 1, 1, "VERSION")                                 \
+	X(THRESHOLD, "threshold", 1, 3, "T0 [T1 [T2]]")
 
 #endif

@@ -196,6 +196,9 @@ static int replay_built(struct th *t, struct sim_event *ev)
 	ev->line = ++t->ev_line;
 	ev->col = 1;
 	ev->id_col = 5;
+	/* as the reader gives them */
+	ev->id_len = ev->id ? strlen(ev->id) : 0;
+	ev->dst_len = ev->dst ? strlen(ev->dst) : 0;
 	int rc = sim_replay(t->s, ev, &t->st, &t->diag);
 	if (rc == SIM_OK && after_step(t) != 0)
 		fail();
