@@ -75,12 +75,9 @@ static const char *article(int type)
 	return type == SIM_T_INT || type == SIM_T_OBJECT ? "an" : "a";
 }
 
-/*
- * The lengths of the event's IDs.  The reader knows them; until it says,
- * they are counted here (the one place to change when it does).
- */
-#define ID_LEN(ev) strlen((ev)->id)
-#define DST_LEN(ev) strlen((ev)->dst)
+/* The lengths of the event's IDs, which the reader measured. */
+#define ID_LEN(ev) ((ev)->id_len)
+#define DST_LEN(ev) ((ev)->dst_len)
 
 /* The live object id (len bytes) names, or an error that says why there is none. */
 static int lookup(struct sim *s, const char *id, size_t len, unsigned long col,

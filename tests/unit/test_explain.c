@@ -89,7 +89,8 @@ static void random_event(uint64_t *r, struct sim_event *ev, char ids[][8])
 		ev->op = SIM_OP_COLLECT;
 		ev->gen = (int)(rnd(r) % 3);
 	}
-	(void)types;
+	ev->id_len = strlen(ev->id); /* as a reader measures them */
+	ev->dst_len = ev->dst ? strlen(ev->dst) : 0;
 }
 
 static void check_answers(const struct sim *s, sim_explainer **x, char ids[][8],
