@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "gc.h"
 
 /* What 3.11 to 3.13 share: free-list capacities, shared keys, sizes. */
 #define COMMON_FIELDS(obj_size, str_size) \
@@ -30,6 +30,7 @@
 static const struct sim_profile py311 = {
 	.name = "3.11",
 	.versions = "CPython 3.11.x",
+	.gc = &gc_generational,
 	.threshold = { 700, 10, 10 },
 	.deferred_gc = 0,
 	.immortal = 0,
@@ -43,6 +44,7 @@ static const struct sim_profile py311 = {
 static const struct sim_profile py312 = {
 	.name = "3.12",
 	.versions = "CPython 3.12.x",
+	.gc = &gc_generational,
 	.threshold = { 700, 10, 10 },
 	.deferred_gc = 1,
 	.deferred_gc_if_enabled = 0,
@@ -57,6 +59,7 @@ static const struct sim_profile py312 = {
 static const struct sim_profile py313 = {
 	.name = "3.13",
 	.versions = "CPython 3.13.x (default build, not free-threaded)",
+	.gc = &gc_generational,
 	/* The raise to 2000 came with the incremental GC and outlived it. */
 	.threshold = { 2000, 10, 10 },
 	.deferred_gc = 1,
@@ -88,6 +91,7 @@ static const struct sim_profile py314 = {
 	.name = "3.14",
 	.versions = "CPython 3.14.5 and later (generational collector, "
 		    "not 3.14.0-3.14.4's incremental one)",
+	.gc = &gc_generational,
 	.first_patch = 5,
 	.threshold = { 2000, 10, 10 },
 	.deferred_gc = 1,

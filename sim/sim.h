@@ -21,10 +21,13 @@
 
 typedef struct sim sim;
 
+struct gc_ops; /* a collector: sim/gc.h */
+
 /* A CPython version's rules. */
 struct sim_profile {
 	const char *name;          /* "3.12" */
 	const char *versions;      /* the releases it stands for */
+	const struct gc_ops *gc;   /* its collector's algorithm */
 	int first_patch;           /* the first X.Y.Z release it stands for */
 	long threshold[3];         /* default thresholds */
 	int deferred_gc;           /* 3.12+: collect at the step's end */
