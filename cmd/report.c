@@ -22,9 +22,52 @@ static const char *trigger_name(enum sim_trigger t)
 	}
 }
 
+/* A collection of 3.14.0-3.14.4's incremental collector. */
+static void incremental_text(char *buf, size_t sz, const struct sim_collection *c)
+{
+	static const char *const what[] = { "young collection", "increment",
+					    "full collection" };
+	size_t n = 0;
+#define PUT(...) do { if (n < sz) n += (size_t)snprintf(buf + n, sz - n, __VA_ARGS__); } while (0)
+	PUT("gen%d %s", c->gen, what[c->gen]);
+	if (c->trigger == SIM_TRIGGER_THRESHOLD)
+		PUT(" (young count %ld > %ld, run at the step's end)",
+		    c->count_before[0], c->threshold[0]);
+	else
+		PUT(" (%s collect %d)", c->trigger == SIM_TRIGGER_EXPLICIT ?
+		    "explicit" : "stress", c->gen);
+	if (c->inc_skipped) {
+		PUT(": work_to_do %" PRId64 " < 0, nothing done, not counted",
+		    c->work_before);
+	} else if (c->mark_only) {
+		PUT(": phase MARK, roots marked (none: held from C), work_to_do %"
+		    PRId64 ", not counted", c->work_after);
+	} else {
+		PUT(": examined %" PRIu64 ", unreachable %" PRIu64 ", collected %"
+		    PRIu64 "; %" PRIu64 " survivor%s -> visited", c->examined,
+		    c->unreachable, c->collected, c->survivors,
+		    plural((long)c->survivors));
+		if (c->gen == 1)
+			PUT("; work_to_do %" PRId64 " -> %" PRId64, c->work_before,
+			    c->work_after);
+	}
+	if (c->untracked_tuples)
+		PUT(", %" PRIu64 " tuple%s untracked", c->untracked_tuples,
+		    plural((long)c->untracked_tuples));
+	if (c->completed_scavenge)
+		PUT("; scavenge completed");
+	if (c->freelists_cleared)
+		PUT("; free lists cleared");
+#undef PUT
+}
+
 void report_collection_text(char *buf, size_t sz, const struct sim_collection *c)
 {
 	size_t n = 0;
+	if (c->incremental) {
+		incremental_text(buf, sz, c);
+		return;
+	}
 #define PUT(...) do { if (n < sz) n += (size_t)snprintf(buf + n, sz - n, __VA_ARGS__); } while (0)
 	if (c->gen2_skipped)
 		PUT("gen2 skipped: count2 %ld > %ld but long_lived_pending %" PRId64
@@ -303,6 +346,16 @@ static void json_stats(FILE *f, const struct sim_genstats *g)
 		g[2].collections, g[2].collected, g[2].uncollectable);
 }
 
+/* The incremental collector's state, under profiles that have one. */
+static void json_inc(FILE *f, const struct sim_step *st)
+{
+	if (st->has_inc)
+		fprintf(f, ",\"inc\":{\"work_to_do\":%" PRId64 ",\"phase\":%d"
+			",\"visited_space\":%d,\"heap_size\":%" PRId64 "}",
+			st->inc.work_to_do, st->inc.phase, st->inc.visited_space,
+			st->inc.heap_size);
+}
+
 void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
 		      const struct sim_step *st)
 {
@@ -319,6 +372,7 @@ void report_json_step(FILE *f, const sim *s, const struct sim_event *ev,
 	json_refcnt(f, json_refcnt_value(st));
 	json_freed(f, st);
 	json_stats(f, st->stats);
+	json_inc(f, st);
 	fputs("}\n", f);
 }
 
@@ -332,6 +386,7 @@ static void remember(struct report_json_changes *c, const struct sim_step *st)
 	c->refcnt = json_refcnt_value(st);
 	c->nfreed = st->nfreed;
 	memcpy(c->stats, st->stats, sizeof(c->stats));
+	c->inc = st->inc;
 }
 
 static int stats_differ(const struct sim_genstats *a, const struct sim_genstats *b)
@@ -383,6 +438,8 @@ void report_json_changes(FILE *f, struct report_json_changes *c,
 		json_freed(f, st);
 	if (stats_differ(c->stats, st->stats))
 		json_stats(f, st->stats);
+	if (st->has_inc && memcmp(&c->inc, &st->inc, sizeof(st->inc)) != 0)
+		json_inc(f, st);
 	fputs("}\n", f);
 	remember(c, st);
 }

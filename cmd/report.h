@@ -31,6 +31,7 @@ struct report_json_changes {
 	uint32_t nfreed;         /* an empty one after one, is a change */
 	int64_t refcnt;          /* -1: null */
 	struct sim_genstats stats[3];
+	struct sim_inc_state inc;
 };
 
 void report_json_changes(FILE *f, struct report_json_changes *c,

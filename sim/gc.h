@@ -4,12 +4,14 @@
  *
  * A profile names its collector (struct gc_ops); the rest of the library
  * (heap, caches, replay, expect lines, the heap checker) reaches the
- * collector only through s->gc.  The algorithm:
+ * collector only through s->gc.  Two algorithms exist:
  *
  *   gc_generational.c  3.11-3.13 and 3.14.5+: three generations, the
  *                      long-lived brake (Modules/gcmodule.c, Python/gc.c)
+ *   gc_incremental.c   3.14.0-3.14.4: young, visited and pending spaces,
+ *                      work_to_do (3.14's Python/gc.c)
  *
- * It finds garbage with the same pieces of Python/gc.c, in gc.c
+ * Both find garbage with the same pieces of Python/gc.c, in gc.c
  * (update_refs, subtract_refs, move_unreachable, untrack_tuples,
  * delete_garbage), over the list primitives of gclist.c (gc_list_*).
  *
@@ -49,9 +51,13 @@ struct gc_ops {
 	void (*gen_sizes)(const struct sim *s, uint64_t sizes[3]);
 	int (*generation_of)(const struct sim *s, oref h);
 	int (*check)(const struct sim *s, char *msg, size_t sz);
+	/* the incremental state for the step record; NULL: none */
+	void (*inc_state)(const struct sim *s, struct sim_inc_state *out);
 };
 
 extern const struct gc_ops gc_generational;
+extern const struct gc_ops gc_incremental;   /* 3.14.1-3.14.4 */
+extern const struct gc_ops gc_incremental_0; /* 3.14.0 */
 
 /* gclist.c: the lists of Python/gc.c. */
 void gc_list_append(struct sim *s, oref h, int list);  /* tracks h */

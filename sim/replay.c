@@ -397,6 +397,11 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 		st->threshold[i] = s->gen[i].threshold;
 		st->stats[i] = s->stats[i];
 	}
+	st->has_inc = s->gc->inc_state != NULL;
+	if (st->has_inc)
+		s->gc->inc_state(s, &st->inc);
+	else
+		memset(&st->inc, 0, sizeof(st->inc));
 	st->permanent = s->lists[LIST_PERMANENT].size;
 	st->freelist.list = s->fl.list;
 	st->freelist.dict = s->fl.dict;

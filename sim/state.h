@@ -174,6 +174,12 @@ struct sim {
 				   safe point falls until none is left */
 	int64_t long_lived_total;
 	int64_t long_lived_pending;
+	/* the incremental collector (3.14.0-3.14.4; gc_incremental.c):
+	   gen[0..2] are young, old[0] and old[1] */
+	int64_t heap_size;
+	int64_t work_to_do;
+	int phase;              /* GC_PHASE_MARK 0, GC_PHASE_COLLECT 1 */
+	int visited_space;      /* which of old[0], old[1] is visited */
 
 	struct freelists fl;
 
