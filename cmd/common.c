@@ -108,7 +108,7 @@ void cli_help(FILE *f, const struct cli_option *opts)
 		fprintf(f, "\nprofiles for --python (default %s):\n",
 			sim_profile_default()->name);
 		for (int i = 0; p[i]; i++)
-			fprintf(f, "  %-6s%s\n", p[i]->name, p[i]->versions);
+			fprintf(f, "  %-8s%s\n", p[i]->name, p[i]->versions);
 	}
 }
 

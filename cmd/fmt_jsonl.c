@@ -24,6 +24,7 @@ struct json_changes {
 	uint32_t nfreed;         /* an empty one after one, is a change */
 	int64_t refcnt;          /* -1: null */
 	struct sim_genstats stats[3];
+	struct sim_inc_state inc;
 };
 
 static void json_counts(FILE *f, const struct sim_step *st)
@@ -89,6 +90,16 @@ static void json_stats(FILE *f, const struct sim_genstats *g)
 		g[2].collections, g[2].collected, g[2].uncollectable);
 }
 
+/* The incremental collector's state, under profiles that have one. */
+static void json_inc(FILE *f, const struct sim_step *st)
+{
+	if (st->has_inc)
+		fprintf(f, ",\"inc\":{\"work_to_do\":%" PRId64 ",\"phase\":%d"
+			",\"visited_space\":%d,\"heap_size\":%" PRId64 "}",
+			st->inc.work_to_do, st->inc.phase, st->inc.visited_space,
+			st->inc.heap_size);
+}
+
 static void json_step(FILE *f, const struct sim_event *ev, const struct sim_step *st)
 {
 	fprintf(f, "{\"step\":%" PRIu64 ",\"line\":%lu,\"op\":\"%s\"",
@@ -103,6 +114,7 @@ static void json_step(FILE *f, const struct sim_event *ev, const struct sim_step
 	json_refcnt(f, json_refcnt_value(st));
 	json_freed(f, st);
 	json_stats(f, st->stats);
+	json_inc(f, st);
 	fputs("}\n", f);
 }
 
@@ -116,6 +128,7 @@ static void remember(struct json_changes *c, const struct sim_step *st)
 	c->refcnt = json_refcnt_value(st);
 	c->nfreed = st->nfreed;
 	memcpy(c->stats, st->stats, sizeof(c->stats));
+	c->inc = st->inc;
 }
 
 static int stats_differ(const struct sim_genstats *a, const struct sim_genstats *b)
@@ -167,6 +180,8 @@ static void json_changes(FILE *f, struct json_changes *c,
 		json_freed(f, st);
 	if (stats_differ(c->stats, st->stats))
 		json_stats(f, st->stats);
+	if (st->has_inc && memcmp(&c->inc, &st->inc, sizeof(st->inc)) != 0)
+		json_inc(f, st);
 	fputs("}\n", f);
 	remember(c, st);
 }

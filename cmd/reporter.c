@@ -24,9 +24,52 @@ const char *report_trigger_name(enum sim_trigger t)
 	}
 }
 
+/* A collection of 3.14.0-3.14.4's incremental collector. */
+static void incremental_text(char *buf, size_t sz, const struct sim_collection *c)
+{
+	static const char *const what[] = { "young collection", "increment",
+					    "full collection" };
+	size_t n = 0;
+#define PUT(...) do { if (n < sz) n += (size_t)snprintf(buf + n, sz - n, __VA_ARGS__); } while (0)
+	PUT("gen%d %s", c->gen, what[c->gen]);
+	if (c->trigger == SIM_TRIGGER_THRESHOLD)
+		PUT(" (young count %ld > %ld, run at the step's end)",
+		    c->count_before[0], c->threshold[0]);
+	else
+		PUT(" (%s collect %d)", c->trigger == SIM_TRIGGER_EXPLICIT ?
+		    "explicit" : "stress", c->gen);
+	if (c->inc_skipped) {
+		PUT(": work_to_do %" PRId64 " < 0, nothing done, not counted",
+		    c->work_before);
+	} else if (c->mark_only) {
+		PUT(": phase MARK, roots marked (none: held from C), work_to_do %"
+		    PRId64 ", not counted", c->work_after);
+	} else {
+		PUT(": examined %" PRIu64 ", unreachable %" PRIu64 ", collected %"
+		    PRIu64 "; %" PRIu64 " survivor%s -> visited", c->examined,
+		    c->unreachable, c->collected, c->survivors,
+		    plural((long)c->survivors));
+		if (c->gen == 1)
+			PUT("; work_to_do %" PRId64 " -> %" PRId64, c->work_before,
+			    c->work_after);
+	}
+	if (c->untracked_tuples)
+		PUT(", %" PRIu64 " tuple%s untracked", c->untracked_tuples,
+		    plural((long)c->untracked_tuples));
+	if (c->completed_scavenge)
+		PUT("; scavenge completed");
+	if (c->freelists_cleared)
+		PUT("; free lists cleared");
+#undef PUT
+}
+
 void report_collection_text(char *buf, size_t sz, const struct sim_collection *c)
 {
 	size_t n = 0;
+	if (c->incremental) {
+		incremental_text(buf, sz, c);
+		return;
+	}
 #define PUT(...) do { if (n < sz) n += (size_t)snprintf(buf + n, sz - n, __VA_ARGS__); } while (0)
 	if (c->gen2_skipped)
 		PUT("gen2 skipped: count2 %ld > %ld but long_lived_pending %" PRId64

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "gc.h"
 
 #define NSMALLNEG 5
 #define NSMALLPOS 257
@@ -188,7 +188,7 @@ static oref gc_object_protect(struct sim *s, int type, long *freelist,
 		s->totals.freelist_reuses++;
 	} else {
 		heap_effect(s, SIM_FX_NEW, type, tuplelen);
-		gc_on_alloc(s, protect, nprotect);
+		s->gc->on_alloc(s, protect, nprotect);
 	}
 	return new_container(s, type, cap);
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "state.h"
+#include "gc.h"
 
 static int result(int ok, char *msg, size_t sz, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -45,9 +45,10 @@ static const char *where(const struct sim *s, oref h, char *buf, size_t sz)
 
 	if (o->list == LIST_NONE)
 		return "untracked";
-	if (o->list == LIST_PERMANENT)
+	int g = s->gc->generation_of(s, h);
+	if (g == 3)
 		return "in the permanent generation";
-	snprintf(buf, sz, "in generation %d", o->list);
+	snprintf(buf, sz, "in generation %d", g);
 	return buf;
 }
 
@@ -58,6 +59,7 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t sz,
 	uint64_t died = 0, died2 = 0;
 	int st = 1, st2 = 1;
 	char buf[64];
+	long count[3];
 
 	if (ev->id) {
 		st = resolve(s, ev->id, &h, &died);
@@ -108,7 +110,7 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t sz,
 		if (!o)
 			return result(0, msg, sz, "expected '%s' in generation %ld, found it freed (step %llu)",
 				      ev->id, ev->nums[0], (unsigned long long)died);
-		return result(o->list == ev->nums[0], msg, sz, "expected '%s' in generation %ld, found it %s",
+		return result(o->list != LIST_NONE && s->gc->generation_of(s, h) == ev->nums[0], msg, sz, "expected '%s' in generation %ld, found it %s",
 			      ev->id, ev->nums[0], where(s, h, buf, sizeof(buf)));
 	case SIM_EXPECT_SAME:
 		if (!o || !h2)
@@ -117,11 +119,12 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t sz,
 		return result(h == h2, msg, sz, "expected '%s' and '%s' to be the same object, found two objects",
 			      ev->id, ev->id2);
 	case SIM_EXPECT_COUNT:
-		return result(s->gen[0].count == ev->nums[0] && s->gen[1].count == ev->nums[1] &&
-			      s->gen[2].count == ev->nums[2], msg, sz,
+		s->gc->get_count(s, count);
+		return result(count[0] == ev->nums[0] && count[1] == ev->nums[1] &&
+			      count[2] == ev->nums[2], msg, sz,
 			      "expected count %ld %ld %ld, found %ld %ld %ld",
 			      ev->nums[0], ev->nums[1], ev->nums[2],
-			      s->gen[0].count, s->gen[1].count, s->gen[2].count);
+			      count[0], count[1], count[2]);
 	case SIM_EXPECT_COLLECTIONS:
 		return result(s->stats[0].collections == (uint64_t)ev->nums[0] &&
 			      s->stats[1].collections == (uint64_t)ev->nums[1] &&

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "gc.h"
 
 void *sim_xmalloc(size_t n)
 {
@@ -171,13 +171,13 @@ void heap_effect(struct sim *s, enum sim_effect_kind k, int type, long n)
 void heap_track(struct sim *s, oref h)
 {
 	assert(sim_is_gc_type(OBJ(s, h)->type) && !sim_is_tracked(s, h));
-	gclist_append(s, h, LIST_GEN0);
+	s->gc->track(s, h);
 }
 
 void heap_untrack(struct sim *s, oref h)
 {
 	if (sim_is_tracked(s, h))
-		gclist_remove(s, h);
+		s->gc->untrack(s, h);
 }
 
 /* _PyObject_GC_MAY_BE_TRACKED: a GC object, and not an untracked tuple. */
@@ -280,7 +280,7 @@ static void dealloc(struct sim *s, oref h)
 	/* As in list_dealloc & co: the items go first, then the object
 	 * goes to its free list if there is room, else to the allocator. */
 	if (!cache_release_to_freelist(s, h) && sim_is_gc_type(type))
-		gc_on_free(s);
+		s->gc->on_free(s);
 
 	o = OBJ(s, h);
 	heap_account(s, -heap_size_of(s, h));

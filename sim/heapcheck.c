@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "state.h"
+#include "gc.h"
 
 /*
  * Work units a step earns for --check.  A full pass costs one unit per
@@ -204,7 +204,7 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 		return rc;
 	if (s->gen[0].count < 0)
 		return fail(msg, sz, "count0 is negative");
-	return 0;
+	return s->gc->check(s, msg, sz);
 }
 
 int sim_check_step(sim *s, char *msg, size_t sz)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "gc.h"
 
 /* What 3.11 to 3.13 share: free-list capacities, shared keys, sizes. */
 #define COMMON_FIELDS(obj_size, str_size) \
@@ -40,6 +40,7 @@
 static const struct sim_profile py38 = {
 	.name = "3.8",
 	.versions = "CPython 3.8.x",
+	.gc = &gc_generational,
 	.threshold = { 700, 10, 10 }, /* _PyGC_Initialize */
 	.deferred_gc = 0,
 	.immortal = 0,
@@ -80,9 +81,21 @@ static const struct sim_profile py38 = {
 			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 0, [SIM_T_GCOBJ] = 8 },
 };
 
+/* What every 3.14 shares, whatever its collector. */
+#define PY314_FIELDS \
+	.deferred_gc = 1, \
+	.deferred_gc_if_enabled = 1, \
+	.immortal = 1, \
+	.interned_immortal = 0, \
+	.dict_always_tracked = 1, \
+	.tuple_pop_max = 20, \
+	.none_hash = 0xFCA86420, \
+	COMMON_FIELDS(48, 41)
+
 static const struct sim_profile py311 = {
 	.name = "3.11",
 	.versions = "CPython 3.11.x",
+	.gc = &gc_generational,
 	.threshold = { 700, 10, 10 },
 	.deferred_gc = 0,
 	.immortal = 0,
@@ -96,6 +109,7 @@ static const struct sim_profile py311 = {
 static const struct sim_profile py312 = {
 	.name = "3.12",
 	.versions = "CPython 3.12.x",
+	.gc = &gc_generational,
 	.threshold = { 700, 10, 10 },
 	.deferred_gc = 1,
 	.deferred_gc_if_enabled = 0,
@@ -110,6 +124,7 @@ static const struct sim_profile py312 = {
 static const struct sim_profile py313 = {
 	.name = "3.13",
 	.versions = "CPython 3.13.x (default build, not free-threaded)",
+	.gc = &gc_generational,
 	/* The raise to 2000 came with the incremental GC and outlived it. */
 	.threshold = { 2000, 10, 10 },
 	.deferred_gc = 1,
@@ -141,34 +156,70 @@ static const struct sim_profile py314 = {
 	.name = "3.14",
 	.versions = "CPython 3.14.5 and later (generational collector, "
 		    "not 3.14.0-3.14.4's incremental one)",
+	.gc = &gc_generational,
 	.first_patch = 5,
 	.threshold = { 2000, 10, 10 },
-	.deferred_gc = 1,
-	.deferred_gc_if_enabled = 1,
-	.immortal = 1,
-	.interned_immortal = 0,
-	.dict_always_tracked = 1,
-	.tuple_pop_max = 20,
-	.none_hash = 0xFCA86420,
-	COMMON_FIELDS(48, 41),
+	PY314_FIELDS,
+};
+
+/*
+ * 3.14.1-3.14.4: the incremental collector, counting trackings (GH-139951),
+ * dicts tracked at creation and never untracked (GH-127010).  Thresholds
+ * young 2000, old[0] 10 (the increments' scale), old[1] 0 (unused).
+ * Measured on 3.14.2 (Pyodide; reference/cpython-3.14-measured.md).
+ */
+static const struct sim_profile py3142 = {
+	.name = "3.14.2",
+	.versions = "CPython 3.14.1-3.14.4 (incremental collector, count on "
+		    "tracking; checked against 3.14.2)",
+	.gc = &gc_incremental,
+	.first_patch = 1,
+	.last_patch = 4,
+	.threshold = { 2000, 10, 0 },
+	PY314_FIELDS,
+};
+
+/*
+ * 3.14.0: the incremental collector as released, counting allocations in
+ * _PyObject_GC_Link and PyObject_GC_Del (Python/gc.c before GH-139951).
+ * From the source alone: no 3.14.0 interpreter to check it against.
+ */
+static const struct sim_profile py3140 = {
+	.name = "3.14.0",
+	.versions = "CPython 3.14.0 (incremental collector, count on "
+		    "allocation; from source, unverified)",
+	.gc = &gc_incremental_0,
+	.threshold = { 2000, 10, 0 },
+	PY314_FIELDS,
 };
 
 static const struct sim_profile *const all[] = { &py38, &py311, &py312,
-						 &py313, &py314, NULL };
+						 &py313, &py3140, &py3142,
+						 &py314, NULL };
 
 const struct sim_profile *sim_profile_find(const char *name)
 {
 	size_t n = strlen(name);
 
 	for (int i = 0; all[i]; i++) {
-		size_t k = strlen(all[i]->name);
-
-		if (n == k && memcmp(all[i]->name, name, n) == 0)
+		if (strlen(all[i]->name) == n && memcmp(all[i]->name, name, n) == 0)
 			return all[i];
-		/* A release: the profile's name, a dot, a patch number. */
+	}
+	for (int i = 0; all[i]; i++) {
+		/*
+		 * A release: the profile's X.Y, a dot, a patch number from
+		 * first_patch (to last_patch).  A profile named after a release
+		 * with no last_patch stands for that release alone.
+		 */
+		const char *dot = strchr(all[i]->name, '.');
+		size_t k = dot ? strcspn(dot + 1, ".") + (size_t)(dot + 1 - all[i]->name) : 0;
+
+		if (all[i]->name[k] && !all[i]->last_patch)
+			continue;
 		if (n > k + 1 && memcmp(all[i]->name, name, k) == 0 && name[k] == '.' &&
 		    strspn(name + k + 1, "0123456789") == n - k - 1 && n - k - 1 <= 4 &&
-		    atoi(name + k + 1) >= all[i]->first_patch)
+		    atoi(name + k + 1) >= all[i]->first_patch &&
+		    (!all[i]->last_patch || atoi(name + k + 1) <= all[i]->last_patch))
 			return all[i];
 	}
 	return NULL;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "gc.h"
 
 int sim_new(sim **out, const struct sim_config *cfg, struct sim_diag *diag)
 {
@@ -30,6 +30,7 @@ int sim_new(sim **out, const struct sim_config *cfg, struct sim_diag *diag)
 	}
 	struct sim *s = sim_xcalloc(1, sizeof(*s));
 	s->prof = p;
+	s->gc = p->gc ? p->gc : &gc_generational;
 	s->cfg = *cfg;
 	s->cfg.python = p->name;
 	for (int i = 0; i < 3; i++)
@@ -397,10 +398,10 @@ static int do_gc(struct sim *s, const struct sim_event *ev)
 			s->gen[i].threshold = ev->nums[i];
 		break;
 	case SIM_GC_FREEZE:
-		gc_freeze(s);
+		s->gc->freeze(s);
 		break;
 	case SIM_GC_UNFREEZE:
-		gc_unfreeze(s);
+		s->gc->unfreeze(s);
 		break;
 	case SIM_GC_SAFEPOINT:
 		s->explicit_safepoints = 1; /* see safe_point_here */
@@ -415,12 +416,17 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 	st->step = s->step_no;
 	st->line = ev->line;
 	st->op = ev->op;
+	s->gc->get_count(s, st->count);
+	s->gc->gen_sizes(s, st->gen_sizes);
 	for (int i = 0; i < 3; i++) {
-		st->count[i] = s->gen[i].count;
 		st->threshold[i] = s->gen[i].threshold;
-		st->gen_sizes[i] = s->lists[i].size;
 		st->stats[i] = s->stats[i];
 	}
+	st->has_inc = s->gc->inc_state != NULL;
+	if (st->has_inc)
+		s->gc->inc_state(s, &st->inc);
+	else
+		memset(&st->inc, 0, sizeof(st->inc));
 	st->permanent = s->lists[LIST_PERMANENT].size;
 	st->freelist.list = s->fl.list;
 	st->freelist.dict = s->fl.dict;
@@ -508,7 +514,7 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 		rc = do_del(s, ev, diag);
 		break;
 	case SIM_OP_COLLECT:
-		gc_collect_explicit(s, ev->gen);
+		s->gc->collect(s, ev->gen);
 		break;
 	case SIM_OP_GC:
 		rc = do_gc(s, ev);
@@ -521,7 +527,7 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 		return rc;
 	}
 	if (safe_point_here(s, ev))
-		gc_step_end(s);
+		s->gc->safe_point(s);
 	census_maybe(s);
 	s->totals.steps++;
 	snapshot(s, ev, st);

@@ -21,11 +21,15 @@
 
 typedef struct sim sim;
 
+struct gc_ops; /* a collector: sim/gc.h */
+
 /* A CPython version's rules. */
 struct sim_profile {
 	const char *name;          /* "3.12" */
 	const char *versions;      /* the releases it stands for */
+	const struct gc_ops *gc;   /* its collector's algorithm */
 	int first_patch;           /* the first X.Y.Z release it stands for */
+	int last_patch;            /* the last one; 0: no limit */
 	long threshold[3];         /* default thresholds */
 	int deferred_gc;           /* 3.12+: collect at the step's end */
 	int deferred_gc_if_enabled; /* 3.13+: _Py_RunGC skips a scheduled
@@ -53,8 +57,7 @@ struct sim_profile {
 
 /*
  * The profile for a version: its name ("3.12"), or a release ("3.12.1",
- * "3.14.7") that the profile stands for; NULL for anything else (3.14.0
- * to 3.14.4, whose incremental collector has no profile yet).
+ * "3.14.7") that the profile stands for; NULL for anything else.
  */
 const struct sim_profile *sim_profile_find(const char *name);
 const struct sim_profile *sim_profile_default(void);
@@ -103,6 +106,12 @@ struct sim_collection {
 	uint64_t freed;          /* objects freed as a consequence */
 	int freelists_cleared;
 	int64_t pending_after, total_after;
+	int incremental;         /* by the incremental collector (3.14.0-3.14.4): */
+	int mark_only;           /* ... the first of a scavenge: marked, no more */
+	int inc_skipped;         /* ... work_to_do was negative: did nothing */
+	int64_t work_before;     /* ... work_to_do after assess_work_to_do */
+	int64_t work_after;
+	int completed_scavenge;  /* ... pending was empty after it */
 };
 
 enum sim_effect_kind {
@@ -127,6 +136,14 @@ struct sim_effect {
 struct sim_freelist_sizes {
 	long list, dict, flt;
 	long tuple[SIM_TUPLE_FREELISTS];
+};
+
+/* The incremental collector's own state (3.14.0-3.14.4 profiles). */
+struct sim_inc_state {
+	int64_t work_to_do;
+	int phase;                 /* 0 MARK, 1 COLLECT */
+	int visited_space;         /* which old list is the visited one */
+	int64_t heap_size;         /* tracked (3.14.0: allocated) objects */
 };
 
 /* What one step did and left. */
@@ -155,6 +172,8 @@ struct sim_step {
 	const char *subject;       /* the ID the refcnt is of */
 	int subject_type;
 	uint64_t live;
+	int has_inc;               /* the profile's collector is incremental */
+	struct sim_inc_state inc;
 };
 
 struct sim_totals {

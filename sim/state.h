@@ -162,6 +162,7 @@ struct freelists {
 
 struct sim {
 	const struct sim_profile *prof;
+	const struct gc_ops *gc;   /* the profile's collector (gc.h) */
 	struct sim_config cfg;
 
 	struct obj *objs;
@@ -184,6 +185,12 @@ struct sim {
 				   safe point falls until none is left */
 	int64_t long_lived_total;
 	int64_t long_lived_pending;
+	/* the incremental collector (3.14.0-3.14.4; gc_incremental.c):
+	   gen[0..2] are young, old[0] and old[1] */
+	int64_t heap_size;
+	int64_t work_to_do;
+	int phase;              /* GC_PHASE_MARK 0, GC_PHASE_COLLECT 1 */
+	int visited_space;      /* which of old[0], old[1] is visited */
 
 	struct freelists fl;
 
@@ -282,18 +289,7 @@ void heap_clear_refs(struct sim *s, oref h);
 void heap_init(struct sim *s);
 void heap_release(struct sim *s);
 
-/* gc lists (gc.c) */
-void gclist_append(struct sim *s, oref h, int list);
-void gclist_remove(struct sim *s, oref h);
-void gclist_merge(struct sim *s, int from, int to);
-
-/* gc.c */
-void gc_on_alloc(struct sim *s, const oref *protect, int nprotect);
-void gc_on_free(struct sim *s);
-void gc_step_end(struct sim *s);
-long gc_collect_explicit(struct sim *s, int gen);
-void gc_freeze(struct sim *s);
-void gc_unfreeze(struct sim *s);
+/* the collector: s->gc's operations (gc.h) */
 
 /* cache.c */
 oref cache_alloc(struct sim *s, const struct sim_event *ev);

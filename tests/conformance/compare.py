@@ -22,6 +22,9 @@ reads traces through `gcsim convert`.  --oracle-arg passes more options to
 the oracle (e.g. --oracle-arg=--snapshot=FILE).  Where both outputs carry
 the incremental collector's state (`inc`), the keys they share are
 compared too, so a divergence shows at its cause (work_to_do, phase, ...).
+--recorded DIR reads the oracle's runs from DIR instead (oracle314.mjs
+--record DIR replays many traces in one process: much faster than a
+process per trace).
 
 A trace the oracle cannot judge (written for another version, or using
 `gc unfreeze`) exits 77 from the oracle and is counted as skipped.
@@ -135,11 +138,27 @@ def oracle_command(args):
     return [args.oracle] + args.oracle_arg
 
 
+def recorded(dir, trace):
+    """An oracle's run recorded by `oracle314.mjs --record DIR`."""
+    base = os.path.join(dir, os.path.abspath(trace).replace("/", "%"))
+    try:
+        with open(base + ".rc", encoding="utf-8") as f:
+            rc_lines = f.read().splitlines()
+        with open(base + ".jsonl", encoding="utf-8") as f:
+            out = f.read()
+        return int(rc_lines[0]), out, "\n".join(rc_lines[1:])
+    except (OSError, ValueError, IndexError) as e:
+        raise RunError("no recorded oracle run for %s: %s" % (trace, e))
+
+
 def compare_trace(args, trace):
     """Returns ("pass"|"fail"|"skip", [report lines])."""
     extra = ["--threshold", args.threshold] if args.threshold else []
-    orc_cmd = oracle_command(args) + extra + [trace]
-    o_rc, o_out, o_err = run(orc_cmd, args.timeout)
+    if args.recorded:
+        o_rc, o_out, o_err = recorded(args.recorded, trace)
+    else:
+        o_rc, o_out, o_err = run(oracle_command(args) + extra + [trace],
+                                 args.timeout)
     if o_rc == SKIP:
         why = o_err.strip().splitlines()
         return "skip", [why[-1] if why else "oracle skipped it"]
@@ -227,6 +246,9 @@ def main(argv=None):
     ap.add_argument("--oracle-arg", action="append", default=[],
                     metavar="ARG", help="one more option for the oracle "
                     "(repeatable), e.g. --oracle-arg=--snapshot=FILE")
+    ap.add_argument("--recorded", metavar="DIR",
+                    help="read the oracle's runs from DIR (written by "
+                    "oracle314.mjs --record DIR) instead of running it")
     ap.add_argument("--python", required=True,
                     help="gcsim profile matching the oracle, e.g. 3.12")
     ap.add_argument("--threshold", metavar="T0[,T1[,T2]]",

@@ -1,5 +1,5 @@
 /*
- * test_gc.c - the generations and the collector (sim/gc.c): when a
+ * test_gc.c - the collectors (sim/gc*.c): when a
  * collection runs and which generation it takes, the counter updates,
  * survivors, tuple and dict untracking, free lists, freeze, --stress.
  * Expected values come from ../../../shared/reference/cpython-gc-rules.md
@@ -1013,6 +1013,149 @@ static void a_python_setting_must_name_the_simulators_profile(void **state)
 	th_close(t);
 }
 
+/* ---- the incremental collector, 3.14.0-3.14.4 (rules 7.1, measured 3.1-3.5) ---- */
+
+/*
+ * 3.14.2: the count follows tracking: +1 per object tracked, -1 per one
+ * untracked, freed ones included (even into a free list), floored at 0;
+ * heap_size follows it without the floor.
+ */
+static void the_count_follows_tracking_in_3_14_2(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.14.2");
+
+	TH_OK(t, "alloc a list\n"
+		 "alloc d dict\n"
+		 "expect tracked d\n"
+		 "expect count 2 0 0\n"
+		 "del a\n"
+		 "expect count 1 0 0\n"
+		 "expect freelist list 1\n"
+		 "alloc b list\n"
+		 "expect count 2 0 0\n");
+	assert_true(t->st.has_inc);
+	assert_int_equal(t->st.inc.heap_size, 2);
+	TH_OK(t, "collect 0\n"
+		 "del b\n"
+		 "del d\n"
+		 "expect count 0 1 0\n");
+	assert_int_equal(t->st.inc.heap_size, 0);
+	th_close(t);
+}
+
+/* 3.14.0 counts allocations: a reused list does not count (rules 2.1). */
+static void the_count_follows_allocation_in_3_14_0(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.14.0");
+
+	TH_OK(t, "alloc a list\n"
+		 "del a\n"
+		 "expect count 1 0 0\n"
+		 "alloc b list\n"
+		 "expect count 1 0 0\n");
+	assert_int_equal(t->st.inc.heap_size, 1);
+	th_close(t);
+}
+
+/*
+ * The first automatic collection after a completed scavenge marks only;
+ * the next takes young as an increment: work_to_do = new objects plus
+ * min(heap_size / 10 / max(T1, 2), 2 * new), integer division (measured
+ * e1: 2001 + 2001/100 = 2021).
+ */
+static void the_first_increment_of_a_scavenge_only_marks(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.14.2");
+
+	make_lists(t, "p", 0, 2001);
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->gen, 1);
+	assert_true(c->mark_only);
+	assert_int_equal(t->st.inc.work_to_do, 2021);
+	assert_int_equal(t->st.inc.phase, 1);
+	TH_OK(t, "expect collections 0 0 0\n"
+		 "expect count 0 0 0\n"
+		 "expect gen p0 0\n");
+	make_lists(t, "q", 0, 2001);
+	c = only_collection(t);
+	assert_false(c->mark_only);
+	assert_int_equal(c->examined, 4002);
+	assert_true(c->completed_scavenge);
+	/* 2021 + 2001 + min(4002 / 100, 4002) = 4062, less the 4002 taken */
+	assert_int_equal(c->work_before, 4062);
+	assert_int_equal(t->st.inc.work_to_do, 0); /* completed: reset */
+	assert_int_equal(t->st.inc.visited_space, 1);
+	TH_OK(t, "expect collections 0 1 0\n"
+		 "expect gen p0 2\n");
+	th_close(t);
+}
+
+/*
+ * With work_to_do negative an automatic collection returns before it
+ * untracks tuples and is not counted (3.14.2); 3.14.0 has no such return.
+ */
+static void negative_work_returns_before_untracking_tuples(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.14.2");
+
+	TH_OK(t, "gc disable\n"
+		 "alloc big list\n"
+		 "alloc k0 list\n" "ref big k0\n" "del k0\n"
+		 "alloc k1 list\n" "ref big k1\n" "del k1\n"
+		 "alloc k2 list\n" "ref big k2\n" "del k2\n"
+		 "alloc k3 list\n" "ref big k3\n" "del k3\n"
+		 "alloc z list\n"
+		 "collect\n"            /* all six pending after the swap */
+		 "collect 1\n"          /* marks */
+		 "alloc t tuple 1\n" "alloc i int 5000\n" "ref t i\n" "del i\n"
+		 "collect 1\n");        /* 1 + 0 = 1 > young 0: big, k0-k3; z stays */
+	const struct sim_collection *c = only_collection(t);
+	assert_int_equal(c->examined, 5);
+	assert_int_equal(t->st.inc.work_to_do, -4);
+	TH_OK(t, "expect untracked t\n"
+		 "alloc u tuple 1\n" "alloc j int 5001\n" "ref u j\n" "del j\n"
+		 "collect 1\n"
+		 "expect tracked u\n"
+		 "expect collections 0 1 1\n");
+	assert_true(only_collection(t)->inc_skipped);
+	th_close(t);
+}
+
+/* gc.get_count() and the generations follow visited_space (rules 7.1). */
+static void a_completed_scavenge_swaps_generations_1_and_2(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.14.2");
+
+	TH_OK(t, "alloc x list\n"
+		 "collect 0\n"
+		 "expect gen x 1\n"
+		 "expect count 0 1 0\n"
+		 "collect 1\n"
+		 "collect 1\n"
+		 "expect gen x 2\n"
+		 "expect count 0 0 1\n");
+	assert_int_equal(t->st.gen_sizes[2], 1);
+	th_close(t);
+}
+
+/* --python takes a release: 3.14.1-3.14.4 are the 3.14.2 profile. */
+static void releases_pick_the_3_14_variant(void **state)
+{
+	(void)state;
+	assert_string_equal(sim_profile_find("3.14.0")->name, "3.14.0");
+	assert_string_equal(sim_profile_find("3.14.1")->name, "3.14.2");
+	assert_string_equal(sim_profile_find("3.14.3")->name, "3.14.2");
+	assert_string_equal(sim_profile_find("3.14.4")->name, "3.14.2");
+	assert_string_equal(sim_profile_find("3.14.5")->name, "3.14");
+	assert_string_equal(sim_profile_find("3.14")->name, "3.14");
+	assert_null(sim_profile_find("3.14.00"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1045,6 +1188,12 @@ int main(void)
 		TH_TEST(a_collection_frees_every_list_of_an_unreachable_cycle),
 		TH_TEST(a_threshold_setting_applies_before_the_first_event_only),
 		TH_TEST(a_python_setting_must_name_the_simulators_profile),
+		TH_TEST(the_count_follows_tracking_in_3_14_2),
+		TH_TEST(the_count_follows_allocation_in_3_14_0),
+		TH_TEST(the_first_increment_of_a_scavenge_only_marks),
+		TH_TEST(negative_work_returns_before_untracking_tuples),
+		TH_TEST(a_completed_scavenge_swaps_generations_1_and_2),
+		cmocka_unit_test(releases_pick_the_3_14_variant),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

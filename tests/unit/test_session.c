@@ -177,8 +177,9 @@ static void a_release_picks_the_profile_that_stands_for_it(void **state)
 		{ "3.14.7", "3.14" }, { "3.14.12", "3.14" },
 		{ "3.8", "3.8" }, { "3.8.18", "3.8" }, { "3.8.0", "3.8" },
 		{ "3.81", NULL }, { "3.9.18", NULL }, { "3.10", NULL },
-		/* 3.14.0-3.14.4 ran the incremental collector: no profile yet */
-		{ "3.14.4", NULL }, { "3.14.0", NULL },
+		/* 3.14.0-3.14.4 ran the incremental collector */
+		{ "3.14.4", "3.14.2" }, { "3.14.1", "3.14.2" }, { "3.14.0", "3.14.0" },
+		{ "3.14.2", "3.14.2" }, { "3.14.00", NULL },
 		{ "3.12.", NULL }, { "3.12.x", NULL }, { "3.1", NULL },
 		{ "3.125", NULL }, { "3.12.1.1", NULL }, { "2.7.18", NULL },
 	};

@@ -14,9 +14,13 @@
 #                                    interpreter from the snapshot per trace
 #   conformance.oracle314.python-level  pylevel.py: the same 3.14.2 rules
 #                                    seen from Python code in Pyodide
+#   conformance.oracle314.record     the oracle's run of every trace of the
+#                                    three directories and the random traces,
+#                                    recorded in one process (--record)
+#   conformance.compare.oracle314    compare.py --recorded: gcsim --python
+#                                    3.14.2 against those runs, step by step
 # Every test skips (77) where node, the npm package or gcsim is missing;
-# traces pinned to another version are skipped inside a run.  No compare.py
-# run yet: gcsim has no 3.14 profile (see README.md for how to add one).
+# traces pinned to another version are skipped inside a run.
 
 set(_o314_dir "${CMAKE_CURRENT_LIST_DIR}")
 get_filename_component(_o314_root "${_o314_dir}/../../.." ABSOLUTE)
@@ -57,3 +61,28 @@ endforeach()
 add_test(NAME conformance.oracle314.python-level COMMAND ${_o314_pylevel})
 set_tests_properties(conformance.oracle314.python-level PROPERTIES
   FIXTURES_REQUIRED oracle314 SKIP_RETURN_CODE 77 LABELS conformance)
+
+# gcsim's 3.14.2 profile against the oracle, step by step.  Recording every
+# trace in one process costs a snapshot load per trace instead of a
+# process start; compare.py then reads the records.
+set(_o314_recorded "${CMAKE_BINARY_DIR}/oracle314/recorded")
+set(_o314_dirs "${_o314_root}/traces" "${_o314_root}/tests/conformance/traces"
+  "${_o314_root}/tests/conformance/traces314" "${CMAKE_BINARY_DIR}/random-traces")
+find_program(_o314_python3 NAMES python3)
+if(GCSIM_NODE AND TARGET gcsim AND _o314_python3)
+  add_test(NAME conformance.oracle314.record
+    COMMAND "${GCSIM_NODE}" "${_o314_dir}/oracle314.mjs" --record "${_o314_recorded}"
+      --gcsim $<TARGET_FILE:gcsim> --snapshot "${_o314_snapshot}" ${_o314_dirs})
+  add_test(NAME conformance.compare.oracle314
+    COMMAND "${_o314_python3}" "${_o314_dir}/../compare.py" --gcsim $<TARGET_FILE:gcsim>
+      --oracle "${_o314_dir}/oracle314.mjs" --recorded "${_o314_recorded}"
+      --python 3.14.2 --quiet ${_o314_dirs})
+else()
+  add_test(NAME conformance.oracle314.record COMMAND ${_o314_cmd})
+  add_test(NAME conformance.compare.oracle314 COMMAND ${_o314_cmd})
+endif()
+set_tests_properties(conformance.oracle314.record PROPERTIES
+  FIXTURES_SETUP oracle314_recorded FIXTURES_REQUIRED "oracle314;random_traces"
+  SKIP_RETURN_CODE 77 LABELS conformance)
+set_tests_properties(conformance.compare.oracle314 PROPERTIES
+  FIXTURES_REQUIRED oracle314_recorded SKIP_RETURN_CODE 77 LABELS conformance)

@@ -9,6 +9,7 @@
  *        [--check-sizes] [--dump-gens] [--timing] [--xfail LINES] TRACE
  *   node oracle314.mjs --check [--gcsim PATH] [--snapshot FILE]
  *        [--xfail-file FILE] TRACE|DIR...
+ *   node oracle314.mjs --record DIR [--gcsim PATH] [--snapshot FILE] TRACE|DIR...
  *   node oracle314.mjs --make-snapshot [--snapshot FILE]
  *
  * Output: oracle.c's JSON lines (count, gen_sizes, freelist, stats,
@@ -23,7 +24,10 @@
  * --check runs many traces in one process, each in a fresh interpreter
  * from the snapshot, checks only their expect lines (with the known
  * failures of xfail.txt) and prints one result per trace, as
- * `gcsim check` does.
+ * `gcsim check` does.  --record runs many traces in one process too and
+ * writes each one's output to DIR/NAME.jsonl, its exit status and error
+ * messages to DIR/NAME.rc (NAME: the trace's absolute path, each / a %),
+ * for compare.py --recorded DIR.
  *
  * The events come from `gcsim convert` (lib/events.mjs): gcsim is the only
  * reader of the trace language.  See tests/conformance/README.md.
@@ -48,6 +52,7 @@ const USAGE = `usage: oracle314.mjs [--gcsim PATH] [--snapshot FILE | --no-snaps
        [--dump-gens] [--timing] [--xfail LINE[,LINE...]] TRACE
        oracle314.mjs --check [--gcsim PATH] [--snapshot FILE] [--xfail-file FILE]
        TRACE|DIR...
+       oracle314.mjs --record DIR [--gcsim PATH] [--snapshot FILE] TRACE|DIR...
        oracle314.mjs --make-snapshot [--snapshot FILE]
 Replay a gcsim trace in Pyodide's CPython ${PY_VERSION} (npm pyodide ${PYODIDE_VERSION})
 and print its GC state after every step (JSON lines).
@@ -61,6 +66,8 @@ and print its GC state after every step (JSON lines).
                      hold in ${PY_VERSION}: exit 0 only if exactly they fail
   --check            check the expect lines of many traces in one process
   --xfail-file FILE  known failures for --check (default: xfail.txt here)
+  --record DIR       replay many traces in one process, each one's output to
+                     DIR/NAME.jsonl and its exit status (and messages) to DIR/NAME.rc
   --make-snapshot    only load, check the interpreter and make the snapshot
 `;
 
@@ -170,6 +177,44 @@ async function check(o, traces) {
 	return n.fail ? 1 : 0;
 }
 
+/* --record: every trace's output and exit status, for compare.py. */
+async function record(o, traces) {
+	if (traces.length === 0)
+		throw new OracleExit(2, "no traces found");
+	const dir = o.record;
+	fs.mkdirSync(dir, { recursive: true });
+	const gcsim = o.gcsim ?? process.env.GCSIM ?? "gcsim";
+	const prep = await prepareInterpreter({ snapshot: o.snapshot ?? DEFAULT_SNAPSHOT, log });
+	for (const trace of traces) {
+		/* the absolute path, flattened: compare.py finds it the same way */
+		const name = path.resolve(trace).replaceAll("/", "%");
+		const lines = [], msgs = [];
+		let status;
+		try {
+			const events = readEvents(gcsim, trace);
+			checkPinned(trace, events);
+			status = await runTrace(prep, events, {
+				path: trace, xfail: null, out: (s) => lines.push(s),
+				err: (m) => msgs.push(m), timing: false,
+			});
+		} catch (e) {
+			if (e instanceof RangeError && /call stack/.test(e.message)) {
+				status = 5;
+				msgs.push("the JavaScript stack overflowed");
+			} else if (!(e instanceof OracleExit)) {
+				throw e;
+			} else {
+				status = e.status;
+				msgs.push(e.message);
+			}
+		}
+		fs.writeFileSync(path.join(dir, name + ".jsonl"), lines.join(""));
+		fs.writeFileSync(path.join(dir, name + ".rc"), [String(status), ...msgs].join("\n") + "\n");
+		process.stdout.write(`${trace}: ${status}\n`);
+	}
+	return 0;
+}
+
 async function main(argv) {
 	let args;
 	try {
@@ -182,6 +227,7 @@ async function main(argv) {
 				"no-snapshot": { type: "boolean" },
 				"make-snapshot": { type: "boolean" },
 				check: { type: "boolean" },
+				record: { type: "string" },
 				"xfail-file": { type: "string" },
 				"python-label": { type: "string" },
 				threshold: { type: "string" },
@@ -203,6 +249,8 @@ async function main(argv) {
 	}
 	if (o.check)
 		return check(o, collectTraces(pos));
+	if (o.record !== undefined)
+		return record(o, collectTraces(pos));
 	const snapshot = o["no-snapshot"] ? null : o.snapshot ?? DEFAULT_SNAPSHOT;
 	if (o["make-snapshot"]) {
 		if (pos.length !== 0)

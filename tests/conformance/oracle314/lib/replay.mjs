@@ -9,7 +9,8 @@
  * references are held here (C roots: no frame or global holds them, so
  * 3.14's mark_at_start finds none of the trace's objects); the end of
  * each step is the safe point, PyErr_CheckSignals(), which runs a
- * collection scheduled during the step as the eval breaker would; deaths
+ * collection scheduled during the step as the eval breaker would (not
+ * while a trace tuple is being filled, as in oracle.c); deaths
  * come from a PyRefTracer (a JS function in the wasm table, called by
  * _Py_Dealloc); and the state is read from wasm memory.  The objects made
  * for the oracle's own use are ints (dict keys from 1000000) and interned
@@ -98,6 +99,9 @@ export class Replay {
 		this.failedLines = new Set();
 		this.collectedLastStep = 0;
 		this.oldSizes = null; /* cached lengths of old[0], old[1], permanent */
+		/* trace tuples allocated and not yet filled: their alloc and fills
+		 * are one piece of C code, with no safe point inside (oracle.c) */
+		this.building = 0;
 		this.out = opts.out;
 		if (opts.threshold)
 			opts.threshold.forEach((t, i) => it.setThreshold(i, t));
@@ -110,6 +114,10 @@ export class Replay {
 			if (event === PyRefTracer_DESTROY) {
 				if (it.isGC(op))
 					this.oldSizes = null;
+				/* An unfilled tuple's death ends its construction. */
+				const o = this.tab.byPtr.get(op);
+				if (o !== undefined && o.type === "tuple" && o.tupleFill < o.tupleLen)
+					this.building--;
 				this.tab.died(op, this.step);
 			}
 			return 0;
@@ -337,8 +345,11 @@ export class Replay {
 		const b = this.tab.bind(ev.id, op, ev.type, exact);
 		const o = b.obj;
 		o.roots++; /* the new reference is the root */
-		if (ev.type === "tuple" && o.roots === 1)
+		if (ev.type === "tuple" && o.roots === 1) {
 			o.tupleLen = ev.value ?? 0;
+			if (o.tupleLen > 0)
+				this.building++;
+		}
 		return b;
 	}
 
@@ -384,6 +395,8 @@ export class Replay {
 				throw this.fail(3, ev, `tuple '${ev.src}' is already full (${src.tupleLen})`);
 			m._Py_IncRef(d);
 			it.setI32(it.tupleSlot(s, src.tupleFill++), d); /* PyTuple_SET_ITEM */
+			if (src.tupleFill === src.tupleLen)
+				this.building--;
 			break;
 		default:
 			throw this.fail(3, ev, `ref from a non-container '${ev.src}' (${src.type})`);
@@ -689,8 +702,9 @@ export class Replay {
 		default:
 			throw this.fail(3, ev, `event '${ev.op}' is not a step`);
 		}
-		/* The safe point: a collection scheduled in the step runs now. */
-		if (m._PyErr_CheckSignals() < 0)
+		/* The safe point: a collection scheduled in the step runs now,
+		 * unless a trace tuple is being filled. */
+		if (this.building === 0 && m._PyErr_CheckSignals() < 0)
 			throw it.pythonError("PyErr_CheckSignals");
 		if (m._PyErr_Occurred())
 			throw it.pythonError(ev.op);
