@@ -122,7 +122,7 @@ void report_collection_json(FILE *f, const struct sim_collection *c)
 		",\"untracked_tuples\":%" PRIu64 ",\"untracked_dicts\":%" PRIu64
 		",\"deferred\":%s,\"gen2_skipped\":%s,\"count_before\":[%ld,%ld,%ld]"
 		",\"long_lived_pending\":%" PRId64 ",\"long_lived_total\":%" PRId64
-		",\"freelists_cleared\":%s,\"reason\":\"%s\"}",
+		",\"freelists_cleared\":%s,\"reason\":\"%s\"",
 		c->gen, report_trigger_name(c->trigger), c->collected, c->uncollectable,
 		c->examined, c->unreachable, c->freed, c->survivors, c->survivors_to,
 		c->untracked_tuples, c->untracked_dicts,
@@ -130,6 +130,14 @@ void report_collection_json(FILE *f, const struct sim_collection *c)
 		c->count_before[0], c->count_before[1], c->count_before[2],
 		c->pending_after, c->total_after,
 		c->freelists_cleared ? "true" : "false", why);
+	if (c->incremental)
+		fprintf(f, ",\"incremental\":{\"mark_only\":%s,\"work_skipped\":%s"
+			",\"work_before\":%" PRId64 ",\"work_after\":%" PRId64
+			",\"completed_scavenge\":%s}",
+			c->mark_only ? "true" : "false", c->inc_skipped ? "true" : "false",
+			c->work_before, c->work_after,
+			c->completed_scavenge ? "true" : "false");
+	fputc('}', f);
 }
 
 /*

@@ -24,6 +24,7 @@
 
 #include "explain.h"
 #include "graph.h"
+#include "gc.h"
 #include "reach.h"
 
 /* What the generational collector's explanation watches. */
@@ -261,14 +262,95 @@ static const struct collector_ops generational = {
 };
 
 /*
- * The collector of a profile.  Every profile so far runs the generational
- * one; an incremental collector (3.14.0 to 3.14.4) adds its entry here,
- * explaining its work budget.
+ * 3.14.0-3.14.4's incremental collector has no automatic full collection:
+ * each automatic one scans the young generation and an increment of the
+ * old one, as far as work_to_do allows; a scavenge of the whole old
+ * generation completes when its pending list is empty.  The watch reuses
+ * gen_watch: a "full" is a completed scavenge, gen1_since the increments
+ * since it.
  */
+static void inc_observe(struct sim_explainer *x, const struct sim *s,
+			const struct sim_step *st)
+{
+	struct gen_watch *w = &x->gw;
+
+	(void)s;
+	for (uint32_t i = 0; i < st->ncollections; i++) {
+		const struct sim_collection *c = &st->collections[i];
+
+		if (c->completed_scavenge || c->gen == 2) {
+			memset(w, 0, sizeof(*w));
+			w->had_full = 1;
+			w->full_step = st->step;
+			w->full_line = st->line;
+			w->full_trigger = c->trigger;
+		} else if (c->gen == 1) {
+			w->gen1_since++;
+		} else {
+			w->gen0_since++;
+		}
+	}
+}
+
+static void inc_explain(const struct sim_explainer *x, const struct sim *s,
+			int wait_gen, struct sim_xcollector *out)
+{
+	const struct gen_watch *w = &x->gw;
+	struct sim_inc_state inc;
+	long c0 = s->gen[0].count, t0 = s->gen[0].threshold;
+	int automatic = s->enabled && t0 != 0;
+
+	s->gc->inc_state(s, &inc);
+	fact(out, "count0", c0);
+	fact(out, "threshold0", t0);
+	fact(out, "work_to_do", inc.work_to_do);
+	fact(out, "phase", inc.phase);
+	fact(out, "visited_space", inc.visited_space);
+	fact(out, "heap_size", inc.heap_size);
+	fact(out, "enabled", s->enabled);
+	fact(out, "last_scavenge_step", w->had_full ? (int64_t)w->full_step : -1);
+	fact(out, "increments_since_scavenge", (int64_t)w->gen1_since);
+
+	if (wait_gen == SIM_GEN_PERMANENT)
+		snprintf(out->when, sizeof(out->when),
+			 "no collection frees it while it is frozen; gc unfreeze gives it back to the old generation");
+	else if (wait_gen >= 0 && !automatic)
+		snprintf(out->when, sizeof(out->when),
+			 "automatic collections are off (%s), so only an explicit collect will",
+			 s->enabled ? "threshold0 is 0" : "gc disable");
+	else if (wait_gen == 0)
+		snprintf(out->when, sizeof(out->when),
+			 "at the next automatic collection, which scans the young generation: count0 is %ld of threshold0 %ld, so after %ld more, at the end of that step; or at an explicit collect",
+			 c0, t0, more_needed(c0, t0));
+	else if (wait_gen > 0)
+		snprintf(out->when, sizeof(out->when),
+			 "when an increment of the old generation takes in the whole cycle: each automatic collection (count0 %ld of threshold0 %ld) scans the young generation and, in phase COLLECT, as much of the old one as work_to_do (%lld now) allows; a scavenge ends when nothing is pending; or at an explicit collect 2 (collect 1 runs one increment)",
+			 c0, t0, (long long)inc.work_to_do);
+
+	char *b = out->why_no_full;
+	size_t bs = sizeof(out->why_no_full);
+	snprintf(b, bs, "the incremental collector runs no automatic full collection: it scavenges the old generation in increments; ");
+	if (w->had_full)
+		add(b, bs, "the last scavenge completed at step %llu (line %lu), and %llu increment%s and %llu young collection%s ran since",
+		    (unsigned long long)w->full_step, w->full_line,
+		    (unsigned long long)w->gen1_since, plural(w->gen1_since),
+		    (unsigned long long)w->gen0_since, plural(w->gen0_since));
+	else
+		add(b, bs, "no scavenge has completed yet (%llu increment%s ran)",
+		    (unsigned long long)w->gen1_since, plural(w->gen1_since));
+	add(b, bs, "; phase %s, work_to_do %lld", inc.phase ? "COLLECT" : "MARK",
+	    (long long)inc.work_to_do);
+}
+
+static const struct collector_ops incremental = {
+	"incremental", inc_observe, inc_explain,
+};
+
+/* The collector of a profile: the one its operations table names. */
 static const struct collector_ops *collector_of(const struct sim_profile *p)
 {
-	(void)p;
-	return &generational;
+	return p->gc == &gc_incremental || p->gc == &gc_incremental_0 ?
+	       &incremental : &generational;
 }
 
 /* ---------------------------------------------------------------- */
@@ -278,6 +360,14 @@ static int gen_of(int list)
 {
 	return list == LIST_NONE ? SIM_GEN_UNTRACKED :
 	       list == LIST_PERMANENT ? SIM_GEN_PERMANENT : list;
+}
+
+/* h's generation now, as gc.get_objects(g) would list it. */
+static int gen_now(const struct sim *s, oref h)
+{
+	if (s->objs[h].list == LIST_NONE)
+		return SIM_GEN_UNTRACKED;
+	return gen_of(s->gc->generation_of(s, h));
 }
 
 static void record(struct sim_explainer *x, enum sim_xevent_kind k,
@@ -702,7 +792,7 @@ int sim_explain(sim_explainer *x, const sim *s, struct sim_explanation *e,
 	e->cached = (o->flags & OF_CACHED) != 0;
 	e->immortal = (o->flags & OF_IMMORTAL) != 0;
 	e->interned = (o->flags & OF_INTERNED) != 0;
-	e->gen = gen_of(o->list);
+	e->gen = gen_now(s, x->h);
 	e->tracked = o->list != LIST_NONE;
 	why_tracked(x, s, o, e);
 	find_holders(s, x->h, e);
@@ -742,7 +832,7 @@ int sim_explain(sim_explainer *x, const sim *s, struct sim_explanation *e,
 			e->garbage_holders = x->nholders;
 			for (uint32_t i = 0; i < x->nholders; i++) {
 				const struct obj *p = &s->objs[x->holders[i]];
-				int g = gen_of(p->list);
+				int g = gen_now(s, x->holders[i]);
 
 				if (g > e->wait_gen)
 					e->wait_gen = g;

@@ -79,7 +79,7 @@ struct sim_xevent {
 
 /* The collector's own figures and sentences. */
 struct sim_xcollector {
-	const char *kind;             /* "generational" */
+	const char *kind;             /* "generational" or "incremental" */
 	char when[600];               /* garbage: when the collection that frees it runs */
 	char why_no_full[900];        /* why no full collection ran since the last one */
 	struct { const char *key; int64_t value; } facts[SIM_X_FACTS];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graph.h"
+#include "gc.h"
 #include "reach.h"
 
 struct ids {
@@ -130,8 +131,9 @@ static void fill_node(const struct sim *s, oref h, const struct ids *ids,
 	nd->obj = h;
 	nd->id = ids->first[h] ? names_str(s->names, ids->first[h]) : NULL;
 	nd->type = o->type == OT_ATTRDICT ? SIM_T_DICT : o->type;
-	nd->gen = o->list == LIST_NONE ? SIM_GEN_UNTRACKED :
-		  o->list == LIST_PERMANENT ? SIM_GEN_PERMANENT : o->list;
+	int g = o->list == LIST_NONE ? LIST_NONE : s->gc->generation_of(s, h);
+	nd->gen = g == LIST_NONE ? SIM_GEN_UNTRACKED :
+		  g == LIST_PERMANENT ? SIM_GEN_PERMANENT : g;
 	nd->refcnt = o->refcnt;
 	if (o->flags & OF_CACHED)
 		nd->flags |= SIM_GN_CACHED;

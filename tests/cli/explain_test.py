@@ -183,6 +183,29 @@ check(c["braked_since_full"] == 4 and c["long_lived_pending"] >= 5 and
 c = explain_json(T("gen2-long-lived-brake.trace"), "a", 36)["collector"]
 check(c["last_full_step"] == 36 and c["braked_since_full"] == 0, f"brake released: {c}")
 
+# 2g. The incremental collector (3.14.2) explains with its own figures:
+# after every step of space-flips-3142.trace, work_to_do, phase and
+# visited_space are the step record's "inc" keys, and the last completed
+# scavenge is the last collection that says so.
+flips = T("space-flips-3142.trace")
+lines = subprocess.run([gcsim, "run", "--format", "jsonl", flips], capture_output=True,
+                       text=True).stdout.splitlines()
+last_scavenge = -1
+for st in (json.loads(x) for x in lines if x.startswith('{"step"')):
+    for c in st["collections"]:
+        if c.get("incremental", {}).get("completed_scavenge"):
+            last_scavenge = st["step"]
+    e = explain_json(flips, "x", st["step"])
+    if e is None:
+        break
+    c = e["collector"]
+    check(c["kind"] == "incremental" and c["work_to_do"] == st["inc"]["work_to_do"] and
+          c["phase"] == st["inc"]["phase"] and c["visited_space"] == st["inc"]["visited_space"] and
+          c["last_scavenge_step"] == last_scavenge and
+          "no automatic full collection" in c["why_no_full"],
+          f"incremental at step {st['step']}: {c} vs {st['inc']}")
+check(last_scavenge > 0, "space-flips-3142: a scavenge completes")
+
 # 2f. Text output says the same.
 rc, out, err = explain(T("two-list-cycle.trace"), "a", 6, fmt="text")
 check(rc == 0 and "cyclic garbage since step 6" in out and
