@@ -409,3 +409,18 @@ int finish_stdout(int status)
 		errorf("standard output: write failed: %s", strerror(err));
 	return status > EXIT_IO ? status : EXIT_IO;
 }
+
+int format_choice(const char *cmd, const char *arg, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(arg, names[i]) == 0)
+			return (int)i;
+	/* "run --format takes text, jsonl or chrome, got 'x'" */
+	char list[128] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < n && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+	errorf("%s --format takes %s, got '%s'", cmd, list, arg);
+	return -1;
+}

@@ -193,4 +193,10 @@ void format_event(char *buf, size_t sz, const struct sim_event *ev);
  */
 void format_float(char *buf, size_t sz, double f);
 
+/*
+ * --format ARG of command cmd, one of names[0..n): its index, or -1 after
+ * a usage error that lists them ("graph --format takes dot or svg, got 'x'").
+ */
+int format_choice(const char *cmd, const char *arg, const char *const *names, size_t n);
+
 #endif

@@ -346,16 +346,13 @@ int cmd_explain(int argc, char **argv)
 			if (parse_at(optarg, &at))
 				return EXIT_USAGE;
 			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0) {
-				c.json = 0;
-			} else if (strcmp(optarg, "json") == 0) {
-				c.json = 1;
-			} else {
-				errorf("explain --format takes text or json, got '%s'", optarg);
+		case OPT_FORMAT: {
+			static const char *const formats[] = { "text", "json" };
+
+			if ((c.json = format_choice("explain", optarg, formats, 2)) < 0)
 				return EXIT_USAGE;
-			}
 			break;
+		}
 		case 'h':
 			explain_usage(stdout);
 			return EXIT_PASS;

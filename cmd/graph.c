@@ -454,16 +454,13 @@ int cmd_graph(int argc, char **argv)
 				return EXIT_USAGE;
 			c.go.max_nodes = v;
 			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "dot") == 0) {
-				c.svg = 0;
-			} else if (strcmp(optarg, "svg") == 0) {
-				c.svg = 1;
-			} else {
-				errorf("graph --format takes dot or svg, got '%s'", optarg);
+		case OPT_FORMAT: {
+			static const char *const formats[] = { "dot", "svg" };
+
+			if ((c.svg = format_choice("graph", optarg, formats, 2)) < 0)
 				return EXIT_USAGE;
-			}
 			break;
+		}
 		case 'o':
 			c.output = optarg;
 			break;

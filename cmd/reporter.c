@@ -162,24 +162,18 @@ static int writes(const struct reporter *r, enum reporter_kind kind)
 const struct reporter *reporter_find(const char *cmd, enum reporter_kind kind,
 				     const char *arg)
 {
+	const struct reporter *fit[NREPORTERS];
 	const char *names[NREPORTERS];
 	size_t n = 0;
 
 	for (size_t i = 0; i < NREPORTERS; i++) {
-		if (!writes(reporters[i], kind))
-			continue;
-		if (strcmp(arg, reporters[i]->name) == 0)
-			return reporters[i];
-		names[n++] = reporters[i]->name;
+		if (writes(reporters[i], kind)) {
+			fit[n] = reporters[i];
+			names[n++] = reporters[i]->name;
+		}
 	}
-	/* "run --format takes text, jsonl or chrome, got 'x'" */
-	char list[128] = "";
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-					i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
-	errorf("%s --format takes %s, got '%s'", cmd, list, arg);
-	return NULL;
+	int k = format_choice(cmd, arg, names, n);
+	return k < 0 ? NULL : fit[k];
 }
 
 double setting_mean_wait(const struct setting_result *r)
