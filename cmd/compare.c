@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,8 +15,9 @@
 #include "cmds.h"
 #include "common.h"
 #include "reporter.h"
+#include "settings.h"
 
-#define MAX_RUNS 64
+#define MAX_RUNS SETTINGS_MAX
 
 struct run {
 	const char *python;       /* profile name */
@@ -33,9 +33,6 @@ struct pool {
 	const char *path;
 	struct common_opts base;
 	struct run *runs;
-	int nruns;
-	int next;
-	pthread_mutex_t lock;
 };
 
 const struct cli_option compare_options[] = {
@@ -99,30 +96,23 @@ static void on_start(void *arg, sim *s, const char *path)
 	sim_get_thresholds(s, r->threshold);
 }
 
-static void *worker(void *arg)
+/* Run i, on one of run_parallel's threads. */
+static void run_one(void *arg, int i)
 {
 	struct pool *p = arg;
+	struct run *r = &p->runs[i];
+	struct common_opts o = p->base;
+	struct replay_hooks h = { 0 };
 
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		int i = p->next++;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->nruns)
-			return NULL;
-		struct run *r = &p->runs[i];
-		struct common_opts o = p->base;
-		struct replay_hooks h = { 0 };
-
-		h.start = on_start;
-		h.finish = on_finish;
-		o.python = r->python;
-		o.census = 1;
-		for (int k = 0; k < 3; k++) {
-			o.has_threshold[k] = r->has_threshold[k];
-			o.threshold[k] = r->threshold[k];
-		}
-		replay_file(p->path, &o, 0, &h, r, &r->res);
+	h.start = on_start;
+	h.finish = on_finish;
+	o.python = r->python;
+	o.census = 1;
+	for (int k = 0; k < 3; k++) {
+		o.has_threshold[k] = r->has_threshold[k];
+		o.threshold[k] = r->threshold[k];
 	}
+	replay_file(p->path, &o, 0, &h, r, &r->res);
 }
 
 /*
@@ -212,9 +202,8 @@ static void setting_of(struct setting_result *out, const struct run *r)
 
 int cmd_compare(int argc, char **argv)
 {
-	const char *pythons[MAX_RUNS];
-	struct common_opts thresholds[MAX_RUNS];
-	int npy = 0, nth = 0, opt;
+	struct settings set = { 0 };
+	int opt, r;
 	const struct reporter *rep = &fmt_text;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	struct pool p = { 0 };
@@ -222,28 +211,13 @@ int cmd_compare(int argc, char **argv)
 
 	cli_parser_init(&cp, "compare", compare_options);
 	while ((opt = cli_next(&cp, argc, argv)) != -1) {
-		struct common_opts one = { 0 };
 		char *end;
 
+		if ((r = settings_option(&set, "compare", opt, optarg)) < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
 		switch (opt) {
-		case OPT_PYTHON:
-			if (common_option(&one, opt, optarg) < 0)
-				return EXIT_USAGE;
-			if (npy == MAX_RUNS) {
-				errorf("compare takes at most %d versions", MAX_RUNS);
-				return EXIT_USAGE;
-			}
-			pythons[npy++] = optarg;
-			break;
-		case OPT_THRESHOLD:
-			if (common_option(&one, opt, optarg) < 0)
-				return EXIT_USAGE;
-			if (nth == MAX_RUNS) {
-				errorf("compare takes at most %d thresholds", MAX_RUNS);
-				return EXIT_USAGE;
-			}
-			thresholds[nth++] = one;
-			break;
 		case OPT_INPUT_FORMAT:
 		case OPT_CHECK:
 		case OPT_STRESS:
@@ -272,30 +246,27 @@ int cmd_compare(int argc, char **argv)
 		errorf("compare takes exactly one TRACE (see gcsim compare --help)");
 		return EXIT_USAGE;
 	}
-	if (npy == 0 && nth == 0) {
+	if (set.npy == 0 && set.nth == 0) {
 		const struct sim_profile *const *all = sim_profiles();
-		for (; all[npy] && npy < MAX_RUNS; npy++)
-			pythons[npy] = all[npy]->name;
-	} else if (npy == 0) {
-		pythons[npy++] = sim_profile_default()->name;
+		for (; all[set.npy] && set.npy < SETTINGS_MAX; set.npy++)
+			set.python[set.npy] = all[set.npy]->name;
+	} else if (set.npy == 0) {
+		set.python[set.npy++] = sim_profile_default()->name;
 	}
-	int nruns = npy * (nth ? nth : 1);
+	int nruns = settings_count(&set);
 	if (nruns > MAX_RUNS) {
 		errorf("compare runs at most %d settings, %d asked", MAX_RUNS, nruns);
 		return EXIT_USAGE;
 	}
 	struct run runs[MAX_RUNS];
 	memset(runs, 0, sizeof(runs));
-	for (int a = 0, k = 0; a < npy; a++) {
-		for (int b = 0; b < (nth ? nth : 1); b++, k++) {
-			runs[k].python = pythons[a];
-			if (nth) {
-				memcpy(runs[k].threshold, thresholds[b].threshold,
-				       sizeof(runs[k].threshold));
-				memcpy(runs[k].has_threshold, thresholds[b].has_threshold,
-				       sizeof(runs[k].has_threshold));
-			}
-		}
+	for (int k = 0; k < nruns; k++) {
+		struct common_opts o = { 0 };
+
+		settings_apply(&set, k, &o);
+		runs[k].python = o.python;
+		memcpy(runs[k].threshold, o.threshold, sizeof(runs[k].threshold));
+		memcpy(runs[k].has_threshold, o.has_threshold, sizeof(runs[k].has_threshold));
 	}
 	char spooled[PATH_MAX];
 	int status = spool(argv[optind], &p.base, spooled, sizeof(spooled));
@@ -304,19 +275,7 @@ int cmd_compare(int argc, char **argv)
 	const char *trace = p.base.shown ? p.base.shown : argv[optind];
 	p.path = spooled[0] ? spooled : argv[optind];
 	p.runs = runs;
-	p.nruns = nruns;
-	pthread_mutex_init(&p.lock, NULL);
-	if (jobs > nruns)
-		jobs = nruns;
-	pthread_t tids[256];
-	int started = 0;
-	for (long i = 1; i < jobs; i++)
-		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
-			started++;
-	worker(&p);
-	for (int i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	pthread_mutex_destroy(&p.lock);
+	run_parallel(nruns, jobs, run_one, &p);
 	if (spooled[0])
 		unlink(spooled);
 

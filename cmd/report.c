@@ -11,7 +11,6 @@
  * collections, not of steps.
  */
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "common.h"
 #include "report_series.h"
 #include "reporter.h"
+#include "settings.h"
 
 #define MAX_SETTINGS 16
 #define REPORT_MAX_MARKS 50000
@@ -35,8 +35,6 @@ struct setting {
 struct pool {
 	const char *path;
 	struct setting *set;
-	int n, next;
-	pthread_mutex_t lock;
 };
 
 const struct cli_option report_options[] = {
@@ -110,21 +108,15 @@ static void on_finish(void *arg, sim *s)
 	sim_get_garbage(s, &st->r.garbage);
 }
 
-static void *worker(void *arg)
+/* Setting i, on one of run_parallel's threads. */
+static void run_one(void *arg, int i)
 {
 	struct pool *p = arg;
 	struct replay_hooks h = { on_start, on_step, NULL, on_finish, NULL };
+	struct setting *st = &p->set[i];
 
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		int i = p->next++;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->n)
-			return NULL;
-		struct setting *st = &p->set[i];
-		replay_file(p->path, &st->o, 0, &h, st, &st->res);
-		st->r.steps = st->res.steps;
-	}
+	replay_file(p->path, &st->o, 0, &h, st, &st->res);
+	st->r.steps = st->res.steps;
 }
 
 /* s for an HTML text node or attribute. */
@@ -316,29 +308,19 @@ static void page(FILE *f, const char *trace, const struct setting *set, int n)
 
 int cmd_report(int argc, char **argv)
 {
-	const char *pythons[MAX_SETTINGS], *output = "-";
-	struct common_opts thresholds[MAX_SETTINGS], base = { 0 };
-	int npy = 0, nth = 0, opt;
+	const char *output = "-";
+	struct common_opts base = { 0 };
+	struct settings sets = { 0 };
+	int opt, r;
 	struct cli_parser cp;
 
 	cli_parser_init(&cp, "report", report_options);
 	while ((opt = cli_next(&cp, argc, argv)) != -1) {
-		struct common_opts one = { 0 };
-
+		if ((r = settings_option(&sets, "report", opt, optarg)) < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
 		switch (opt) {
-		case OPT_PYTHON:
-		case OPT_THRESHOLD:
-			if (common_option(&one, opt, optarg) < 0)
-				return EXIT_USAGE;
-			if ((opt == OPT_PYTHON ? npy : nth) == MAX_SETTINGS) {
-				errorf("report takes at most %d of each setting", MAX_SETTINGS);
-				return EXIT_USAGE;
-			}
-			if (opt == OPT_PYTHON)
-				pythons[npy++] = optarg;
-			else
-				thresholds[nth++] = one;
-			break;
 		case OPT_CHECK:
 		case OPT_STRESS:
 		case OPT_INPUT_FORMAT:
@@ -360,7 +342,7 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *path = argv[optind];
-	int n = (npy ? npy : 1) * (nth ? nth : 1);
+	int n = settings_count(&sets);
 	if (n > MAX_SETTINGS) {
 		errorf("report draws at most %d settings, %d asked", MAX_SETTINGS, n);
 		return EXIT_USAGE;
@@ -380,25 +362,12 @@ int cmd_report(int argc, char **argv)
 
 		st->o = base;
 		st->o.census = 1;
-		st->o.python = npy ? pythons[i / (nth ? nth : 1)] : NULL;
-		if (nth) {
-			memcpy(st->o.threshold, thresholds[i % nth].threshold, sizeof(st->o.threshold));
-			memcpy(st->o.has_threshold, thresholds[i % nth].has_threshold,
-			       sizeof(st->o.has_threshold));
-		}
+		settings_apply(&sets, i, &st->o);
 		series_init(&st->se, REPORT_MAX_MARKS);
 	}
 
-	struct pool p = { path, set, n, 0, PTHREAD_MUTEX_INITIALIZER };
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	pthread_t tids[MAX_SETTINGS];
-	int started = 0;
-	for (long i = 1; i < jobs && i < n; i++)
-		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
-			started++;
-	worker(&p);
-	for (int i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
+	struct pool p = { path, set };
+	run_parallel(n, sysconf(_SC_NPROCESSORS_ONLN), run_one, &p);
 
 	int status = EXIT_PASS;
 	for (int i = 0; i < n && status == EXIT_PASS; i++) {
