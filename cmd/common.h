@@ -58,6 +58,7 @@ enum {
 	OPT_LIFETIME,
 	OPT_SIZE,
 	OPT_CHANGES,
+	OPT_BASELINE,
 };
 
 /*

@@ -60,6 +60,7 @@ struct gen {
 	uint64_t events, target;  /* events written, events asked for */
 	double cycle_rate;
 	long lifetime, size;
+	long baseline;            /* app: start-up heap objects */
 	uint64_t serial;          /* numbers that make values unique */
 };
 
@@ -808,6 +809,161 @@ static void batch(struct gen *g)
 	free(kept.v);
 }
 
+/* ---- app ---- */
+
+static void safepoint(struct gen *g)
+{
+	struct sim_event ev = { .op = SIM_OP_GC, .action = SIM_GC_SAFEPOINT };
+
+	g->events++;
+	emit(&g->out, &ev);
+}
+
+/*
+ * One imported module: its globals dict, functions that refer to it (the
+ * function -> globals -> function cycle every module has), their
+ * defaults tuples, and now and then a class with its dict.  At least n
+ * GC objects, all kept in modules; returns how many.
+ */
+static long import_module(struct gen *g, oid modules, long n)
+{
+	oid mod = alloc_plain(g, 'g', SIM_T_GCOBJ);
+	oid globals = alloc_plain(g, 'd', SIM_T_DICT);
+	long made = 2;
+
+	give(g, mod, globals);
+	while (made < n) {
+		/* def f(a, b=[]): ... */
+		oid fn = alloc_plain(g, 'g', SIM_T_GCOBJ);
+		ref(g, fn, globals);
+		oid defaults = alloc_tuple(g, 1);
+		give(g, defaults, alloc_plain(g, 'l', SIM_T_LIST));
+		give(g, fn, defaults);
+		made += 3;
+		if (chance(g, 0.25)) {
+			/* class C: its namespace dict */
+			oid cls = alloc_plain(g, 'g', SIM_T_GCOBJ);
+			give(g, cls, alloc_plain(g, 'd', SIM_T_DICT));
+			give(g, globals, cls);
+			made += 2;
+		}
+		give(g, globals, fn);
+	}
+	give(g, modules, mod);
+	return made;
+}
+
+/*
+ * A web application, calibrated on tests/record/web_app.py recorded with
+ * CPython 3.13.5: a start-up heap of baseline objects in imported modules
+ * (left to the collector, so it ages into generation 2 as a real
+ * interpreter's does), an import now and then, and per request the mix
+ * the recording shows: short-lived call machinery (gcobj: frames,
+ * iterators, bound methods), tuples, dicts and lists, a safe point every
+ * few allocations, a quarter of the requests leaving an entry in a
+ * session cache of lifetime entries (evicting the oldest), and a
+ * context/request cycle with probability cycle_rate.
+ */
+static void app(struct gen *g)
+{
+	struct ring kept;
+	long n = g->size;
+
+	ring_init(&kept, (size_t)g->lifetime + 1);
+	oid modules = alloc_plain(g, 'd', SIM_T_DICT); /* sys.modules */
+	for (long made = 1; made < g->baseline && budget_left(g);) {
+		long left = g->baseline - made;
+		made += import_module(g, modules, left < 200 ? left : 200);
+		safepoint(g);
+	}
+	oid cache = alloc_plain(g, 'd', SIM_T_DICT);
+
+	for (uint64_t req_no = 1; budget_left(g); req_no++) {
+		safepoint(g);
+		if (chance(g, 0.0005))
+			import_module(g, modules, 400);
+		/* url = urlsplit(path); query = parse_qs(...) */
+		oid url = alloc_tuple(g, 2);
+		give(g, url, alloc_str(g, "/api/items/", req_no));
+		give(g, url, alloc_str(g, "page=", below(g, 7)));
+		oid req = alloc_plain(g, 'd', SIM_T_DICT);
+		oid query = alloc_plain(g, 'd', SIM_T_DICT);
+		oid vals = alloc_plain(g, 'l', SIM_T_LIST);
+		give(g, vals, alloc_str(g, "w", below(g, 13)));
+		give(g, query, vals);
+		give(g, req, query);
+		oid hdr = alloc_plain(g, 'd', SIM_T_DICT);
+		give(g, hdr, alloc_str(g, "ua/", below(g, 100)));
+		give(g, req, hdr);
+		del(g, url);
+		safepoint(g);
+		/* user = User(name, uid, roles) */
+		oid user = alloc_plain(g, 'o', SIM_T_OBJECT);
+		give(g, user, alloc_str(g, "user ", req_no));
+		oid roles = alloc_plain(g, 'l', SIM_T_LIST);
+		give(g, roles, alloc_word(g, word(g)));
+		give(g, user, roles);
+		/* items = [{...} for i in range(k)]: a comprehension's calls */
+		oid items = alloc_plain(g, 'l', SIM_T_LIST);
+		for (long i = 0, k = 2 + (long)below(g, (uint64_t)n); i < k; i++) {
+			oid call = alloc_plain(g, 'g', SIM_T_GCOBJ);
+			oid args = alloc_tuple(g, 2);
+			ref(g, args, call);
+			oid it = alloc_plain(g, 'd', SIM_T_DICT);
+			give(g, it, alloc_int(g, (int64_t)(req_no + (uint64_t)i)));
+			give(g, it, alloc_float(g, i * 125));
+			give(g, items, it);
+			del(g, args);
+			del(g, call);
+			if (i % 2)
+				safepoint(g);
+		}
+		/* body = json.dumps(...): the encoder's temporaries */
+		for (long i = 0; i < 2 * n; i++) {
+			oid tmp = alloc_plain(g, 'g', SIM_T_GCOBJ);
+			oid pair = alloc_tuple(g, 2);
+			ref(g, pair, tmp);
+			if (i % 4 == 0) {
+				oid l = alloc_plain(g, 'l', SIM_T_LIST);
+				give(g, pair, l);
+			} else {
+				ref(g, pair, items);
+			}
+			del(g, pair);
+			del(g, tmp);
+			if (i % 3 == 2)
+				safepoint(g);
+		}
+		oid body = alloc_str(g, "{\"items\": #", req_no);
+		if (chance(g, g->cycle_rate)) {
+			/* ctx = Context(req, user); req["ctx"] = ctx */
+			oid ctx = alloc_plain(g, 'o', SIM_T_OBJECT);
+			ref(g, ctx, req);
+			ref(g, ctx, user);
+			give(g, req, ctx);
+		}
+		oid result = alloc_tuple(g, 2);
+		ref(g, result, body);
+		give(g, result, alloc_int(g, 200));
+		if (chance(g, 0.25)) {
+			/* cache[n] = (user, result) */
+			oid entry = alloc_tuple(g, 2);
+			ref(g, entry, user);
+			ref(g, entry, result);
+			keep(g, cache, &kept, entry);
+			del(g, entry);
+		}
+		del(g, req);
+		del(g, user);
+		del(g, items);
+		del(g, body);
+		del(g, result);
+	}
+	del(g, cache);
+	del(g, modules);
+	free(kept.v);
+}
+
 /* ---- the command ---- */
 
 struct model {
@@ -822,17 +978,21 @@ static const struct model models[] = {
 	{ "cache", cache, 0.01, 1000000, 4 },
 	{ "tree", tree, 1.0, 8, 100 },
 	{ "batch", batch, 0.001, 4, 1000 },
+	{ "app", app, 0.1, 20000, 8 },
 };
 #define NMODELS (sizeof(models) / sizeof(models[0]))
 
 #define MAX_EVENTS 1000000000000ULL
 #define MAX_LIFETIME 10000000
 #define MAX_SIZE 1000000
+#define MAX_BASELINE 10000000
+#define APP_BASELINE 9500 /* 9,543 recorded: tests/record/app_calibration.py */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
 const struct cli_option gen_options[] = {
-	{ "model", OPT_MODEL, "NAME", "handler, cache, tree or batch (default handler)" },
+	{ "model", OPT_MODEL, "NAME", "handler, cache, tree, batch or app (default\n"
+	  "handler)" },
 	{ "events", OPT_EVENTS, "N",
 	  "about N events (default 100000): once N are\n"
 	  "written the model starts no new work, ends\n"
@@ -845,6 +1005,10 @@ const struct cli_option gen_options[] = {
 	  "how much long-lived data the model keeps\n"
 	  "(below), 1 .. " STR(MAX_LIFETIME) },
 	{ "size", OPT_SIZE, "N", "how big its structures are (below), 1 .. " STR(MAX_SIZE) },
+	{ "baseline", OPT_BASELINE, "N",
+	  "app: objects in the start-up heap (default\n"
+	  "9500, a 3.13 interpreter after a few imports;\n"
+	  "0 .. " STR(MAX_BASELINE) ")" },
 	{ "python", OPT_PYTHON, "VERSION", "write a '#: python VERSION' line" },
 	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]", "write a '#: threshold' line" },
 	{ "output", 'o', "FILE",
@@ -888,6 +1052,15 @@ static void usage(FILE *f)
 		"           cycle-rate: chance a record refers to its batch's list, which\n"
 		"           makes the batch cyclic garbage (0.001); lifetime: batch\n"
 		"           summaries kept (4); size: records per batch (1000)\n"
+		"  app      a web application calibrated on a recorded one: a start-up\n"
+		"           heap of --baseline objects in modules (functions, classes,\n"
+		"           their dicts), left to age into generation 2; an import of\n"
+		"           400 objects in 1 of 2000 requests; per request the recorded\n"
+		"           mix (call machinery, tuples, dicts, lists), safe points,\n"
+		"           a quarter of the requests adding a cache entry.\n"
+		"           cycle-rate: chance a request leaves a context/request cycle\n"
+		"           (0.1); lifetime: cache entries kept (20000); size: items\n"
+		"           per response, up to size + 1 (8)\n"
 		"\n"
 		"Exit status: 0 success, 2 usage error, 4 I/O error.\n");
 }
@@ -924,6 +1097,10 @@ static void header(struct gen *g, const struct model *m, uint64_t seed,
 		 m->name, (unsigned long long)g->target, (unsigned long long)seed,
 		 rate, g->lifetime, g->size);
 	put_s(out, buf);
+	if (m->run == app) {
+		snprintf(buf, sizeof(buf), " --baseline %ld", g->baseline);
+		put_s(out, buf);
+	}
 	if (o->python) {
 		put_s(out, " --python ");
 		put_s(out, o->python);
@@ -960,7 +1137,7 @@ int cmd_gen(int argc, char **argv)
 	const char *output = NULL;
 	uint64_t events = 100000, seed = 1, v;
 	double cycle_rate = -1;
-	long lifetime = -1, size = -1;
+	long lifetime = -1, size = -1, baseline = APP_BASELINE;
 	struct cli_parser p;
 	int opt, r;
 
@@ -978,7 +1155,7 @@ int cmd_gen(int argc, char **argv)
 				if (strcmp(optarg, models[i].name) == 0)
 					m = &models[i];
 			if (!m) {
-				errorf("unknown model '%s' (models: handler, cache, tree, batch)",
+				errorf("unknown model '%s' (models: handler, cache, tree, batch, app)",
 				       optarg);
 				return EXIT_USAGE;
 			}
@@ -1022,6 +1199,14 @@ int cmd_gen(int argc, char **argv)
 			}
 			size = (long)v;
 			break;
+		case OPT_BASELINE:
+			if (parse_u64(optarg, 0, MAX_BASELINE, &v)) {
+				errorf("--baseline takes an integer from 0 to %ld, got '%s'",
+				       (long)MAX_BASELINE, optarg);
+				return EXIT_USAGE;
+			}
+			baseline = (long)v;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -1042,6 +1227,7 @@ int cmd_gen(int argc, char **argv)
 	g->cycle_rate = cycle_rate >= 0 ? cycle_rate : m->cycle_rate;
 	g->lifetime = lifetime > 0 ? lifetime : m->lifetime;
 	g->size = size > 0 ? size : m->size;
+	g->baseline = baseline;
 	rng_seed(g, seed);
 	struct out_file of;
 	if (out_open(&of, output ? output : "-") != EXIT_PASS) {

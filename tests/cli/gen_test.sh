@@ -94,7 +94,7 @@ if [ -n "$freed" ] && [ "$freed" -gt 0 ]; then ok; else bad "tree: collector fre
 
 # Usage errors say what is wrong; --help tells the truth.
 check bad-model 2 "$gcsim" gen --model frob
-contains bad-model-msg err "gcsim: error: unknown model 'frob' (models: handler, cache, tree, batch)"
+contains bad-model-msg err "gcsim: error: unknown model 'frob' (models: handler, cache, tree, batch, app)"
 check bad-events 2 "$gcsim" gen --events 0
 contains bad-events-msg err "--events takes an integer from 1 to"
 check bad-events-word 2 "$gcsim" gen --events lots
