@@ -210,7 +210,7 @@ oref cache_pack(struct sim *s, const oref *items, int n)
 	for (int i = 0; i < n; i++) {
 		heap_incref(s, items[i]);
 		heap_refs_push(s, h, items[i]);
-		track |= heap_may_be_tracked(s, items[i]);
+		track |= sim_is_gc_type(OBJ(s, items[i])->type);
 	}
 	if (track)
 		heap_track(s, h);

@@ -40,7 +40,7 @@ struct sim_profile {
 				      no collection untracks one (GH-127010) */
 	int tuple_pack_maybe_tracked; /* 3.14.1+: PyTuple_Pack and tuple
 					 displays track the tuple only if an
-					 item may be tracked */
+					 item is of a GC type */
 	int tuple_pop_max;         /* longest tuple reused from a free list */
 	int tuple_push_max;        /* longest tuple kept on a free list */
 	int shared_keys_max;       /* SHARED_KEYS_MAX_SIZE */
