@@ -623,6 +623,9 @@ static int json_pack(struct jev *j)
 	if (!it)
 		return jfail(j, "missing key 'items' in %s", jwhat(j));
 	n = cJSON_IsArray(it) ? cJSON_GetArraySize(it) : 0;
+	for (e = n ? it->child : NULL; e; e = e->next)
+		if (!cJSON_IsString(e))
+			n = 0;
 	if (n < 1 || n > SIM_PACK_MAX)
 		return jfail(j, "key 'items' must be an array of 1 to %d ids in %s",
 			     SIM_PACK_MAX, jwhat(j));
