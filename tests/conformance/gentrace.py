@@ -863,15 +863,18 @@ class Generator:
         self._event(tokens)
         return o, ident
 
-    def pack(self, items):
+    def pack(self, items, temps=()):
         """pack a fresh ID from items (LIVE objects), a tuple display made
-        in one step; returns (object, ID)."""
+        in one step, then drop the root of each ID in temps (the items'
+        temporary names); returns (object, ID)."""
         names = [self.name(o) for o in items]
         ident = self.new_id("tuple")
         t = self.heap.alloc(ident, "tuple", None, len(items))
         for o in items:
             self.heap.add_ref(t, o)
         self._event(["pack", ident] + names)
+        for i in temps:
+            self.drop(i)
         return t, ident
 
     def root(self, o):
@@ -1219,9 +1222,7 @@ class Generator:
                                size=0)
                 temps.append(ident)
             items.append(o)
-        t, ident = self.pack(items)
-        for i in temps:
-            self.drop(i)
+        t, ident = self.pack(items, temps)
         r = dice.random()
         if r < 0.4:
             self.drop(ident)
@@ -1639,30 +1640,32 @@ class Generator:
         elif r < 0.7:
             self.store(hub, hid)
 
+    def display_item(self, t):
+        """An item of a display: a new atom, list or dict, or an object
+        that exists (one that may go in tuple t, or with t None any but
+        an unfilled tuple); (object, ID of a root to drop, or None)."""
+        dice = self.dice
+        r = dice.random()
+        if r < 0.55:
+            return self.alloc_atom()
+        if r < 0.75:
+            return self.alloc(dice.choice(("list", "dict")))
+        if t is not None:
+            return self.pick_fill(t)
+        item = self.pick(lambda o: o.type != "tuple" or o.is_full())
+        return (item, None) if item is not None else self.alloc_atom()
+
     def pack_new(self, size):
         """A display of size items as Python makes it: the items first
         (new atoms, lists, dicts, or objects that exist), then the tuple
         in one step, then the items' temporary names dropped."""
-        dice = self.dice
         items, temps = [], []
         for _ in range(size):
-            r = dice.random()
-            if r < 0.55:
-                item, ident = self.alloc_atom()
-            elif r < 0.75:
-                item, ident = self.alloc(dice.choice(("list", "dict")))
-            else:
-                item, ident = self.pick(lambda o: o.type != "tuple" or
-                                        o.is_full()), None
-                if item is None:
-                    item, ident = self.alloc_atom()
+            item, ident = self.display_item(None)
             items.append(item)
             if ident is not None:
                 temps.append(ident)
-        t, tid = self.pack(items)
-        for ident in temps:
-            self.drop(ident)
-        return t, tid
+        return self.pack(items, temps)
 
     def act_display(self):
         """A loop of tuples appended to one list, as C code that fills
@@ -1688,13 +1691,7 @@ class Generator:
                 continue
             t, tid = self.alloc("tuple", size=size)
             while not t.is_full():
-                r = dice.random()
-                if r < 0.55:
-                    item, ident = self.alloc_atom()
-                elif r < 0.75:
-                    item, ident = self.alloc(dice.choice(("list", "dict")))
-                else:
-                    item, ident = self.pick_fill(t)
+                item, ident = self.display_item(t)
                 self.ref(t, item)
                 if ident is not None:
                     self.drop(ident)
