@@ -20,7 +20,8 @@
  *  - `del` drops only a root reference taken by an alloc or a `ref ID`,
  *    once; `unref` drops only a reference the generator added to a list,
  *    dict or object and knows is still there (never from a tuple or set);
- *  - `tuple N` is followed at once by its N fills; set members are small
+ *  - a tuple display, `(a, b)`, is `pack` of its items, made before it;
+ *    `tuple N` is followed at once by its N fills; set members are small
  *    ints and interned strs.
  * The generator's memory is what its model keeps reachable (the cache's
  * ring of entries, the tree being built), not the number of events.
@@ -275,13 +276,6 @@ static oid alloc_str(struct gen *g, const char *text, uint64_t n)
 	return alloc_text(g, 's', SIM_T_STR, text, n);
 }
 
-static oid alloc_tuple(struct gen *g, int n)
-{
-	struct sim_value v = { .i = n };
-
-	return alloc_value(g, 't', SIM_T_TUPLE, &v);
-}
-
 /* ref, unref (b a member of a), or a root reference or del (b 0). */
 static void ev_ids(struct gen *g, enum sim_op op, oid a, oid b)
 {
@@ -294,6 +288,25 @@ static void ev_ids(struct gen *g, enum sim_op op, oid a, oid b)
 	ev.dst = b ? id_text(ib, b) : NULL;
 	g->events++;
 	emit(&g->out, &ev);
+}
+
+/* `pack ID ITEM...`: the tuple display (item[0], ..., item[n-1]). */
+static oid pack(struct gen *g, const oid *item, int n)
+{
+	static const struct sim_event zero;
+	struct sim_event ev = zero;
+	char it[SIM_PACK_MAX][24], id[24];
+	oid t = fresh(g, 't');
+
+	assert(n >= 1 && n <= SIM_PACK_MAX);
+	ev.op = SIM_OP_PACK;
+	ev.id = id_text(id, t);
+	for (int i = 0; i < n; i++)
+		ev.items[i] = id_text(it[i], item[i]);
+	ev.nitems = n;
+	g->events++;
+	emit(&g->out, &ev);
+	return t;
 }
 
 /* c.append(v), c[k] = v, c.add(v), c.attr = v */
@@ -362,9 +375,7 @@ static oid scalar_tuple(struct gen *g, int n)
 
 	for (int i = 0; i < n; i++)
 		item[i] = scalar(g);
-	oid t = alloc_tuple(g, n);
-	for (int i = 0; i < n; i++)
-		ref(g, t, item[i]);
+	oid t = pack(g, item, n);
 	for (int i = 0; i < n; i++)
 		del(g, item[i]);
 	return t;
@@ -558,10 +569,7 @@ static void handler(struct gen *g)
 
 		/* result = (200, body, total); maybe recent.append(result) */
 		oid status = alloc_int(g, chance(g, 0.9) ? 200 : 404);
-		oid result = alloc_tuple(g, 3);
-		ref(g, result, status);
-		ref(g, result, body);
-		ref(g, result, total);
+		oid result = pack(g, (oid[]){ status, body, total }, 3);
 		del(g, status);
 		if (chance(g, 0.25))
 			keep(g, recent, &kept, result);
@@ -763,12 +771,8 @@ static void batch(struct gen *g)
 			oid score = alloc_float(g, (int64_t)below(g, 10000));
 			if (chance(g, 0.5)) {
 				/* rec = (id, name, score[, records]) */
-				rec = alloc_tuple(g, cyc ? 4 : 3);
-				ref(g, rec, id);
-				ref(g, rec, name);
-				ref(g, rec, score);
-				if (cyc)
-					ref(g, rec, records);
+				rec = pack(g, (oid[]){ id, name, score, records },
+					   cyc ? 4 : 3);
 				del(g, id);
 				del(g, name);
 				del(g, score);

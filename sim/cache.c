@@ -193,6 +193,30 @@ static oref gc_object_protect(struct sim *s, int type, long *freelist,
 	return new_container(s, type, cap);
 }
 
+/*
+ * pack: a tuple made in one step from the n existing objects at items,
+ * as PyTuple_Pack and a tuple display (BUILD_TUPLE) make it: allocated as
+ * PyTuple_New(n) is (the caller's references keep the items alive through
+ * a collection the allocation starts), filled, then tracked, from 3.14.1
+ * on only if one of its items may be tracked (maybe_tracked in
+ * Objects/tupleobject.c).  No safe point inside.
+ */
+oref cache_pack(struct sim *s, const oref *items, int n)
+{
+	long *fl = n <= s->prof->tuple_pop_max ? &s->fl.tuple[n - 1] : NULL;
+	oref h = gc_object_protect(s, SIM_T_TUPLE, fl, n, (uint32_t)n, items, n);
+	int track = !s->prof->tuple_pack_maybe_tracked;
+
+	for (int i = 0; i < n; i++) {
+		heap_incref(s, items[i]);
+		heap_refs_push(s, h, items[i]);
+		track |= sim_is_gc_type(OBJ(s, items[i])->type);
+	}
+	if (track)
+		heap_track(s, h);
+	return h;
+}
+
 static oref gc_object(struct sim *s, int type, long *freelist, long tuplelen,
 		      uint32_t cap)
 {

@@ -541,12 +541,18 @@ static void remark(struct sim_explainer *x, const struct sim *s,
 static int touches_holders(const struct sim_explainer *x, const struct sim *s,
 			   const struct sim_event *ev)
 {
-	if (ev->op != SIM_OP_REF)
-		return 0;
-	uint32_t ix = names_find(s->names, ev->dst ? ev->dst : ev->id);
-	oref v = ix ? names_obj(s->names, ix) : 0;
+	const char *const *ids = ev->op == SIM_OP_PACK ? ev->items : NULL;
+	const char *one = ev->dst ? ev->dst : ev->id;
+	int n = ev->op == SIM_OP_PACK ? ev->nitems : ev->op == SIM_OP_REF;
 
-	return v && v < x->capholding && x->holding[v];
+	for (int i = 0; i < n; i++) {
+		uint32_t ix = names_find(s->names, ids ? ids[i] : one);
+		oref v = ix ? names_obj(s->names, ix) : 0;
+
+		if (v && v < x->capholding && x->holding[v])
+			return 1;
+	}
+	return 0;
 }
 
 static void follow_reach(struct sim_explainer *x, const struct sim *s,
@@ -587,7 +593,8 @@ void sim_explainer_step(sim_explainer *x, const sim *s, const struct sim_event *
 {
 	uint32_t ix = names_find(s->names, x->id);
 	oref h = ix ? names_obj(s->names, ix) : 0;
-	int birth = ev->op == SIM_OP_ALLOC && strcmp(ev->id, x->id) == 0;
+	int birth = (ev->op == SIM_OP_ALLOC || ev->op == SIM_OP_PACK) &&
+		    strcmp(ev->id, x->id) == 0;
 
 	collector_of(s->prof)->observe(x, s, st);
 	x->last_step = st->step;

@@ -158,6 +158,7 @@ static const struct sim_profile py314 = {
 		    "not 3.14.0-3.14.4's incremental one)",
 	.gc = &gc_generational,
 	.first_patch = 5,
+	.tuple_pack_maybe_tracked = 1,
 	.threshold = { 2000, 10, 10 },
 	PY314_FIELDS,
 };
@@ -174,6 +175,7 @@ static const struct sim_profile py3142 = {
 		    "tracking; checked against 3.14.2)",
 	.gc = &gc_incremental,
 	.first_patch = 1,
+	.tuple_pack_maybe_tracked = 1,
 	.last_patch = 4,
 	.threshold = { 2000, 10, 0 },
 	PY314_FIELDS,

@@ -347,20 +347,63 @@ missing:
 			    type_name(o->type), ev->id, ev->dst);
 }
 
-static int do_alloc(struct sim *s, const struct sim_event *ev,
+/* The name alloc or pack binds: unknown, dead or idle, never live. */
+static int fresh_id(struct sim *s, const struct sim_event *ev, uint32_t *out,
 		    struct sim_diag *diag)
 {
 	uint32_t ix = names_find_n(s->names, ev->id, ID_LEN(ev));
 
+	*out = ix;
 	/* An idle ID let go of a cached object: `del x; x = 7` in Python. */
 	if (ix && names_obj(s->names, ix) && !names_idle(s->names, ix))
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 				    "id '%s' is still bound to a live %s (since line %lu); use a fresh id",
 				    ev->id, type_name(OBJ(s, names_obj(s->names, ix))->type),
 				    (unsigned long)names_bound_line(s->names, ix));
+	return SIM_OK;
+}
+
+static int do_alloc(struct sim *s, const struct sim_event *ev,
+		    struct sim_diag *diag)
+{
+	uint32_t ix;
+	int rc;
+
+	if ((rc = fresh_id(s, ev, &ix, diag)))
+		return rc;
 	oref h = cache_alloc(s, ev);
 	ix = names_bind(s, ev->id, ix, h);
 	s->subject = ix;
+	return SIM_OK;
+}
+
+/* pack ID ITEM...: a tuple display, (a, b), made in one step. */
+static int do_pack(struct sim *s, const struct sim_event *ev,
+		   struct sim_diag *diag)
+{
+	oref items[SIM_PACK_MAX];
+	uint32_t ix;
+	int rc;
+
+	if ((rc = fresh_id(s, ev, &ix, diag)))
+		return rc;
+	for (int i = 0; i < ev->nitems; i++) {
+		int uses = 1;
+
+		if ((rc = lookup(s, ev->items[i], ev->item_lens[i], ev->item_cols[i],
+				 &items[i], NULL, diag)))
+			return rc;
+		for (int k = 0; k < i; k++)
+			uses += items[k] == items[i];
+		if (OBJ(s, items[i])->refcnt > SIM_REFCNT_MAX - uses &&
+		    !(OBJ(s, items[i])->flags & OF_IMMORTAL))
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line,
+					    ev->item_cols[i],
+					    "'%s' has too many references (%d)",
+					    ev->items[i], SIM_REFCNT_MAX);
+	}
+	oref h = cache_pack(s, items, ev->nitems);
+	s->subject = names_bind(s, ev->id, ix, h);
 	return SIM_OK;
 }
 
@@ -446,6 +489,7 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 	st->refcnt = 0;
 	const char *subj = NULL;
 	if (ev->op == SIM_OP_ALLOC || ev->op == SIM_OP_DEL ||
+	    ev->op == SIM_OP_PACK ||
 	    (ev->op == SIM_OP_REF && !ev->dst))
 		subj = ev->id;
 	else if (ev->op == SIM_OP_REF || ev->op == SIM_OP_UNREF)
@@ -512,6 +556,9 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 		break;
 	case SIM_OP_DEL:
 		rc = do_del(s, ev, diag);
+		break;
+	case SIM_OP_PACK:
+		rc = do_pack(s, ev, diag);
 		break;
 	case SIM_OP_COLLECT:
 		s->gc->collect(s, ev->gen);

@@ -38,6 +38,9 @@ struct sim_profile {
 	int interned_immortal;     /* interned strs immortal: 3.12 only */
 	int dict_always_tracked;   /* 3.14.5+: new_dict tracks every dict and
 				      no collection untracks one (GH-127010) */
+	int tuple_pack_maybe_tracked; /* 3.14.1+: PyTuple_Pack and tuple
+					 displays track the tuple only if an
+					 item is of a GC type */
 	int tuple_pop_max;         /* longest tuple reused from a free list */
 	int tuple_push_max;        /* longest tuple kept on a free list */
 	int shared_keys_max;       /* SHARED_KEYS_MAX_SIZE */

@@ -293,6 +293,7 @@ void heap_release(struct sim *s);
 
 /* cache.c */
 oref cache_alloc(struct sim *s, const struct sim_event *ev);
+oref cache_pack(struct sim *s, const oref *items, int n);
 oref cache_new_attrdict(struct sim *s, const oref *protect, int nprotect);
 int cache_release_to_freelist(struct sim *s, oref h);
 void cache_clear_freelists(struct sim *s);

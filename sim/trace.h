@@ -93,6 +93,12 @@ struct sim_event {
 
 	enum sim_setting setting;
 	const char *setting_str;
+
+	/* pack ID ITEM...: the items, in order (ID is id) */
+	const char *items[SIM_PACK_MAX];
+	size_t item_lens[SIM_PACK_MAX];
+	unsigned long item_cols[SIM_PACK_MAX]; /* text columns */
+	int nitems;
 };
 
 enum sim_format {

@@ -26,6 +26,7 @@
  *   {"op":"ref","id":ID}                     a root reference
  *   {"op":"unref","src":ID,"dst":ID}
  *   {"op":"del","id":ID}                     {"op":"unref","id":ID} too
+ *   {"op":"pack","id":ID,"items":[ID,...]}   1 to SIM_PACK_MAX items
  *   {"op":"collect"}                         generation 2
  *   {"op":"collect","gen":G}
  *   {"op":"gc","action":A}                   A: enable disable freeze
@@ -606,6 +607,40 @@ static int json_expect(struct jev *j)
 	return SIM_OK;
 }
 
+/* pack: "id" and "items", an array of 1 to SIM_PACK_MAX IDs. */
+static int json_pack(struct jev *j)
+{
+	struct sim_event *ev = j->ev;
+	const cJSON *it, *e;
+	int n, rc;
+
+	rc = jkeys(j, tr_op_arity[SIM_OP_PACK].keys);
+	if (!rc)
+		rc = jid(j, "id", &ev->id, &ev->id_len);
+	if (rc)
+		return rc;
+	it = jget(j, "items");
+	if (!it)
+		return jfail(j, "missing key 'items' in %s", jwhat(j));
+	n = cJSON_IsArray(it) ? cJSON_GetArraySize(it) : 0;
+	for (e = n ? it->child : NULL; e; e = e->next)
+		if (!cJSON_IsString(e))
+			n = 0;
+	if (n < 1 || n > SIM_PACK_MAX)
+		return jfail(j, "key 'items' must be an array of 1 to %d ids in %s",
+			     SIM_PACK_MAX, jwhat(j));
+	ev->nitems = 0;
+	for (e = it->child; e; e = e->next) {
+		ev->item_cols[ev->nitems] = ev->col;
+		rc = jid_of(j, e, "items", &ev->items[ev->nitems],
+			    &ev->item_lens[ev->nitems]);
+		if (rc)
+			return rc;
+		ev->nitems++;
+	}
+	return SIM_OK;
+}
+
 /* A setting's key is its name: exactly one of them. */
 static int json_setting(struct jev *j)
 {
@@ -678,6 +713,8 @@ static int json_dispatch(struct jev *j)
 		return json_gc(j);
 	case SIM_OP_EXPECT:
 		return json_expect(j);
+	case SIM_OP_PACK:
+		return json_pack(j);
 	default:
 		return json_setting(j);
 	}
@@ -1503,6 +1540,15 @@ size_t sim_event_json(char *buf, size_t sz, const struct sim_event *ev)
 		break;
 	case SIM_OP_DEL:
 		put_key_str(&o, "id", ev->id);
+		break;
+	case SIM_OP_PACK:
+		put_key_str(&o, "id", ev->id);
+		put_key(&o, "items");
+		for (int i = 0; i < ev->nitems; i++) {
+			tr_putc(&o, i ? ',' : '[');
+			put_jstring(&o, ev->items[i], strlen(ev->items[i]), 0);
+		}
+		tr_putc(&o, ']');
 		break;
 	case SIM_OP_COLLECT:
 		put_key_num(&o, "gen", ev->gen);

@@ -14,7 +14,9 @@
 
 #include "trace_impl.h"
 
-#define MAX_TOKENS 8            /* stored per line; more are only counted */
+/* stored per line, more are only counted: pack, its ID, its items and one
+ * more for the "takes" message */
+#define MAX_TOKENS (SIM_PACK_MAX + 3)
 
 struct tok {
 	char *s;                /* in the line buffer; NUL-terminated */
@@ -604,6 +606,15 @@ static int text_event(struct sim_reader *r, struct sim_diag *d,
 		return tok_id(r, d, &t[2], &ev->dst, &ev->dst_len);
 	case SIM_OP_DEL:
 		return tok_id(r, d, &t[1], &ev->id, &ev->id_len);
+	case SIM_OP_PACK:
+		rc = tok_id(r, d, &t[1], &ev->id, &ev->id_len);
+		for (int i = 2; !rc && i < L->n; i++) {
+			ev->item_cols[i - 2] = t[i].col;
+			rc = tok_id(r, d, &t[i], &ev->items[i - 2],
+				    &ev->item_lens[i - 2]);
+		}
+		ev->nitems = L->n - 2;
+		return rc;
 	default: /* collect */
 		ev->gen = 2;
 		if (L->n == 2) {
@@ -754,6 +765,11 @@ static size_t event_text(char *buf, size_t sz, const struct sim_event *ev,
 		break;
 	case SIM_OP_DEL:
 		put_word(&o, ev->id);
+		break;
+	case SIM_OP_PACK:
+		put_word(&o, ev->id);
+		for (int i = 0; i < ev->nitems; i++)
+			put_word(&o, ev->items[i]);
 		break;
 	case SIM_OP_COLLECT:
 		tr_putc(&o, ' ');

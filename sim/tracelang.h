@@ -28,6 +28,9 @@
 #ifndef GCSIM_TRACELANG_H
 #define GCSIM_TRACELANG_H
 
+/* pack ID ITEM...: a tuple of 1 to SIM_PACK_MAX existing objects. */
+#define SIM_PACK_MAX 16
+
 #define SIM_OP_LIST(X)                                                       \
 	X(ALLOC, "alloc", 2, 3, "ID TYPE [VALUE]", "id type value")          \
 	X(REF, "ref", 1, 2, "SRC [DST]", "src dst id")                       \
@@ -36,7 +39,8 @@
 	X(COLLECT, "collect", 0, 1, "[GEN]", "gen")                          \
 	X(GC, "gc", 1, 4, "ACTION [ARGS]", "action values")                  \
 	X(EXPECT, "expect", 1, 5, "KIND ARGS...", "kind id ids type value values") \
-	X(SETTING, "setting", 1, 4, "SETTING ARGS...", "python threshold")
+	X(SETTING, "setting", 1, 4, "SETTING ARGS...", "python threshold") \
+	X(PACK, "pack", 2, SIM_PACK_MAX + 1, "ID ITEM...", "id items")
 
 #define SIM_TYPE_LIST(X)                                                     \
 	X(NONE, "none") X(BOOL, "bool") X(INT, "int") X(FLOAT, "float")      \

@@ -21,7 +21,9 @@ Guarantees
   set members are hashable, and a tuple goes into a set only once it and
   every tuple inside it are filled; `unref` never names a tuple; every
   `tuple N` gets exactly N fills (soon after, possibly interleaved with other
-  events; all of them before the trace ends); thresholds are 1..700;
+  events; all of them before the trace ends); `pack ID ITEM...` (a tuple
+  display) names 1..16 live objects, never an unfilled tuple, and binds a
+  fresh ID like an alloc; thresholds are 1..700;
   generations are 0..2; `gc unfreeze` is never used.
 * Only certainly-alive objects are named.  The generator keeps a model of the
   heap (class Heap): which IDs are bound, each object's type, root references
@@ -651,7 +653,7 @@ PROFILES = {
                      rootref=3, delete=12, cycle=4, abandon=2, churn=1.5,
                      bulk=0.4, object=3, setplay=1.2, dictplay=1.2,
                      nested=1.2, collect=1, threshold=0.4, toggle=0.3,
-                     freeze=0.02, display=0.3)),
+                     freeze=0.02, display=0.3, pack=3)),
     "cycles": dict(
         doc="self-references, pairs, rings, back-pointers, dropped roots",
         actions=dict(cycle=20, abandon=5, ref=10, unref=5, delete=8,
@@ -667,7 +669,7 @@ PROFILES = {
         doc="tuples of every size, nested and untrackable, filled late",
         actions=dict(tuple=20, nested=10, ref=6, unref=3, delete=10, atom=6,
                      container=3, collect=2, churn=2, setplay=2, cycle=2,
-                     threshold=0.3, display=3),
+                     threshold=0.3, display=3, pack=8),
         untrackable=0.75),
     "dicts": dict(
         doc="dicts of atoms (untracked), of containers, of themselves",
@@ -700,7 +702,8 @@ PROFILES = {
         doc="small thresholds, gc disable/enable, many collections",
         actions=dict(threshold=3, toggle=2, collect=4, cycle=8, container=6,
                      atom=6, ref=10, unref=5, delete=10, abandon=3, bulk=1,
-                     churn=2, tuple=3, object=3, freeze=0.1, display=1),
+                     churn=2, tuple=3, object=3, freeze=0.1, display=1,
+                     pack=2),
         small_thresholds=True),
 }
 ANY = "any"  # pick the profile from the seed
@@ -859,6 +862,20 @@ class Generator:
         o = self.heap.alloc(ident, type_, value, size or 0)
         self._event(tokens)
         return o, ident
+
+    def pack(self, items, temps=()):
+        """pack a fresh ID from items (LIVE objects), a tuple display made
+        in one step, then drop the root of each ID in temps (the items'
+        temporary names); returns (object, ID)."""
+        names = [self.name(o) for o in items]
+        ident = self.new_id("tuple")
+        t = self.heap.alloc(ident, "tuple", None, len(items))
+        for o in items:
+            self.heap.add_ref(t, o)
+        self._event(["pack", ident] + names)
+        for i in temps:
+            self.drop(i)
+        return t, ident
 
     def root(self, o):
         ident = self.name(o)
@@ -1186,6 +1203,31 @@ class Generator:
         t, ident = self.alloc("tuple", size=self.tuple_size())
         if not t.is_full():
             self.loose.append([t, self.out.events])
+
+    def act_pack(self):
+        """A tuple display, (a, b), of objects that exist (some new), made
+        in one step; kept, stored or dropped."""
+        dice = self.dice
+        items, temps = [], []
+        for _ in range(dice.randint(1, 4) if dice.chance(0.9)
+                       else dice.randint(5, 16)):
+            o = None
+            if dice.chance(0.6):
+                atoms = dice.chance(self.untrackable)
+                o = self.pick(lambda o: (o.type in ATOM_TYPES or not atoms)
+                              and (o.type != "tuple" or o.is_full()))
+            if o is None:
+                o, ident = self.alloc_atom() if dice.chance(0.7) else \
+                    self.alloc(dice.choice(("list", "dict", "tuple")),
+                               size=0)
+                temps.append(ident)
+            items.append(o)
+        t, ident = self.pack(items, temps)
+        r = dice.random()
+        if r < 0.4:
+            self.drop(ident)
+        elif r < 0.8:
+            self.store(t, ident)
 
     def act_ref(self):
         src = self.pick_container()
@@ -1598,6 +1640,33 @@ class Generator:
         elif r < 0.7:
             self.store(hub, hid)
 
+    def display_item(self, t):
+        """An item of a display: a new atom, list or dict, or an object
+        that exists (one that may go in tuple t, or with t None any but
+        an unfilled tuple); (object, ID of a root to drop, or None)."""
+        dice = self.dice
+        r = dice.random()
+        if r < 0.55:
+            return self.alloc_atom()
+        if r < 0.75:
+            return self.alloc(dice.choice(("list", "dict")))
+        if t is not None:
+            return self.pick_fill(t)
+        item = self.pick(lambda o: o.type != "tuple" or o.is_full())
+        return (item, None) if item is not None else self.alloc_atom()
+
+    def pack_new(self, size):
+        """A display of size items as Python makes it: the items first
+        (new atoms, lists, dicts, or objects that exist), then the tuple
+        in one step, then the items' temporary names dropped."""
+        items, temps = [], []
+        for _ in range(size):
+            item, ident = self.display_item(None)
+            items.append(item)
+            if ident is not None:
+                temps.append(ident)
+        return self.pack(items, temps)
+
     def act_display(self):
         """A loop of tuples appended to one list, as C code that fills
         each new tuple with new objects (or `L.append((i, i + 1))`): the
@@ -1613,16 +1682,16 @@ class Generator:
         hub, hid = self.alloc("list")
         self.out.comment("display: %d tuples of %d held by %s"
                          % (n, size, hid))
+        packed = dice.chance(0.5)
         for _ in range(n):
+            if packed:
+                t, tid = self.pack_new(size)
+                self.ref(hub, t)
+                self.drop(tid)
+                continue
             t, tid = self.alloc("tuple", size=size)
             while not t.is_full():
-                r = dice.random()
-                if r < 0.55:
-                    item, ident = self.alloc_atom()
-                elif r < 0.75:
-                    item, ident = self.alloc(dice.choice(("list", "dict")))
-                else:
-                    item, ident = self.pick_fill(t)
+                item, ident = self.display_item(t)
                 self.ref(t, item)
                 if ident is not None:
                     self.drop(ident)

@@ -941,12 +941,44 @@ static PyObject *make_object(const struct sim_event *ev, int *exact)
 	return op;
 }
 
-static struct idtab_binding *do_alloc(const struct sim_event *ev)
+/* ev's ID must name no live object: alloc and pack bind a fresh one. */
+static void need_fresh(const struct sim_event *ev)
 {
 	struct idtab_binding *b = idtab_lookup(O.tab, ev->id);
 	if (b != NULL && b->obj != NULL)
 		die(EXIT_TRACE, ev, "'%s' is still alive", ev->id);
+}
 
+/*
+ * pack ID ITEM...: PyTuple_Pack, which makes the tuple as a tuple display
+ * does, each version's way (3.14.1+: tracked only if an item's type is a
+ * GC type).  Its variadic arguments past the count are never read.
+ */
+static struct idtab_binding *do_pack(const struct sim_event *ev)
+{
+	_Static_assert(SIM_PACK_MAX == 16, "do_pack passes 16 items");
+	PyObject *it[SIM_PACK_MAX] = { NULL };
+
+	need_fresh(ev);
+	for (int i = 0; i < ev->nitems; i++)
+		it[i] = live(ev, ev->items[i])->ptr;
+	PyObject *op = PyTuple_Pack((Py_ssize_t)ev->nitems, it[0], it[1], it[2], it[3],
+				    it[4], it[5], it[6], it[7], it[8], it[9],
+				    it[10], it[11], it[12], it[13], it[14],
+				    it[15]);
+	if (op == NULL)
+		die_python(ev, "PyTuple_Pack");
+	struct idtab_binding *b = idtab_bind(O.tab, ev->id, op, SIM_T_TUPLE, 1);
+	b->obj->roots++; /* PyTuple_Pack returned a new reference */
+	b->obj->tuple_len = b->obj->tuple_fill = ev->nitems;
+	return b;
+}
+
+static struct idtab_binding *do_alloc(const struct sim_event *ev)
+{
+	struct idtab_binding *b;
+
+	need_fresh(ev);
 	int exact;
 	PyObject *op = make_object(ev, &exact);
 	struct idtab_obj *o = idtab_find_obj(O.tab, op);
@@ -1591,6 +1623,10 @@ static void replay_step(const struct sim_event *ev)
 	case SIM_OP_ALLOC:
 		named = do_alloc(ev);
 		named_exact = named->obj->exact;
+		break;
+	case SIM_OP_PACK:
+		named = do_pack(ev);
+		named_exact = 1;
 		break;
 	case SIM_OP_REF:
 		do_ref(ev);

@@ -84,6 +84,8 @@ static void add(struct events *e, const struct sim_event *ev)
 	c->value.digits = keep(e, ev->value.digits,
 			       ev->value.digits ? strlen(ev->value.digits) : 0);
 	c->value.s = keep(e, ev->value.s, ev->value.len);
+	for (int i = 0; i < ev->nitems; i++)
+		c->items[i] = keep(e, ev->items[i], ev->item_lens[i]);
 }
 
 static void events_free(struct events *e)
@@ -191,6 +193,12 @@ static const char *differs(const struct sim_event *a, const struct sim_event *b)
 	if (a->id_len != b->id_len || a->dst_len != b->dst_len ||
 	    a->id2_len != b->id2_len)
 		return "id lengths";
+	if (a->nitems != b->nitems)
+		return "items";
+	for (int i = 0; i < a->nitems; i++)
+		if (!same_str(a->items[i], b->items[i]) ||
+		    a->item_lens[i] != b->item_lens[i])
+			return "items";
 	if (a->type != b->type || va->has != vb->has || va->i != vb->i ||
 	    va->fits != vb->fits || !same_str(va->digits, vb->digits) ||
 	    !same_float(va->f, vb->f) || va->len != vb->len ||
@@ -214,6 +222,9 @@ static const char *bad_lengths(const struct sim_event *e)
 	    (e->dst ? strlen(e->dst) : 0) != e->dst_len ||
 	    (e->id2 ? strlen(e->id2) : 0) != e->id2_len)
 		return "id lengths";
+	for (int i = 0; i < e->nitems; i++)
+		if (strlen(e->items[i]) != e->item_lens[i])
+			return "item lengths";
 	return NULL;
 }
 

@@ -296,6 +296,62 @@ static void the_empty_tuple_is_a_singleton_that_is_never_tracked(void **state)
 	}
 }
 
+/*
+ * pack: tracked up to 3.14.0, from 3.14.1 only with an item of a GC type
+ * (maybe_tracked in 3.14.7's Objects/tupleobject.c; the oracles agree:
+ * tests/conformance/traces/pack-*.trace, traces314/pack-ints.trace).
+ */
+static void a_packed_tuple_of_ints_is_tracked_only_before_3_14_1(void **state)
+{
+	static const struct {
+		const char *python;
+		int tracked; /* (i, j) tracked */
+		int counts;  /* ... and count0 after it */
+	} v[] = {
+		{ "3.8", 1, 1 }, { "3.11", 1, 1 }, { "3.12", 1, 1 },
+		{ "3.13", 1, 1 }, { "3.14.0", 1, 1 },
+		{ "3.14.2", 0, 0 }, /* counts trackings */
+		{ "3.14", 0, 1 },   /* counts allocations */
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		struct th *t = th_open(v[k].python);
+
+		TH_OK(t, "alloc i int 1000\n"
+			 "alloc j int 1001\n"
+			 "pack p i j\n");
+		assert_int_equal(t->st.gen_sizes[0] + t->st.gen_sizes[1] +
+				 t->st.gen_sizes[2], v[k].tracked);
+		assert_int_equal(t->st.count[0], v[k].counts);
+		/* an untracked tuple is an item of a GC type: q is tracked */
+		TH_OK(t, "pack q p i\n"
+			 "expect tracked q\n"
+			 "expect refcnt p 2\n"
+			 "expect refcnt i 3\n");
+		th_close(t);
+	}
+}
+
+static void a_packed_tuple_comes_from_the_free_list_and_holds_its_items(void **state)
+{
+	(void)state;
+	for (int p = 0; p < 2; p++) {
+		struct th *t = th_open(generational[p]);
+
+		TH_OK(t, "alloc l list\n"
+			 "pack t l l l\n"
+			 "expect tracked t\n"
+			 "expect refcnt l 4\n"
+			 "del t\n"
+			 "expect refcnt l 1\n"
+			 "expect freelist tuple:3 1\n"
+			 "pack u l l l\n"
+			 "expect freelist tuple:3 0\n");
+		th_close(t);
+	}
+}
+
 static void none_true_and_false_are_singletons(void **state)
 {
 	(void)state;
@@ -1247,6 +1303,8 @@ int main(void)
 		TH_TEST(interned_strs_are_mortal_in_3_13_and_3_11),
 		TH_TEST(empty_bytes_and_single_bytes_are_singletons),
 		TH_TEST(the_empty_tuple_is_a_singleton_that_is_never_tracked),
+		TH_TEST(a_packed_tuple_of_ints_is_tracked_only_before_3_14_1),
+		TH_TEST(a_packed_tuple_comes_from_the_free_list_and_holds_its_items),
 		TH_TEST(none_true_and_false_are_singletons),
 		TH_TEST(singletons_are_immortal_in_3_12_and_counted_in_3_11),
 		TH_TEST(the_list_free_list_keeps_80_and_reuse_does_not_count),

@@ -276,6 +276,81 @@ static void ref_unref_and_del_forms_are_read(void **state)
 	sim_reader_free(r);
 }
 
+static void check_pack(const struct sim_event *ev, const char *id,
+		       const char *const *items, int n)
+{
+	assert_int_equal(ev->op, SIM_OP_PACK);
+	assert_string_equal(ev->id, id);
+	assert_int_equal(ev->nitems, n);
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(ev->items[i], items[i]);
+		assert_int_equal(ev->item_lens[i], strlen(items[i]));
+	}
+}
+
+static void pack_is_read_and_written_in_every_form(void **state)
+{
+	static const char *const ab[] = { "a", "b", "a" };
+	static const char *const many[SIM_PACK_MAX] = {
+		"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7",
+		"x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15" };
+	struct sim_event ev;
+	char buf[512];
+	sim_reader *r;
+
+	(void)state;
+	r = open_str(".trace", "pack t a b a\n"
+		     "pack u x0 x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12 x13 x14 x15\n"
+		     "pack v a\n");
+	next_ok(r, &ev);
+	check_pack(&ev, "t", ab, 3);
+	assert_int_equal(ev.item_cols[1], 10); /* b */
+	sim_event_text(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "pack t a b a");
+	sim_event_json(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "{\"op\":\"pack\",\"id\":\"t\",\"items\":[\"a\",\"b\",\"a\"]}");
+	next_ok(r, &ev);
+	check_pack(&ev, "u", many, SIM_PACK_MAX);
+	next_ok(r, &ev);
+	check_pack(&ev, "v", ab, 1);
+	next_eof(r);
+	sim_reader_free(r);
+
+	r = open_str(".jsonl", "{\"op\":\"pack\",\"items\":[\"a\",\"b\",\"a\"],\"id\":\"t\"}\n");
+	next_ok(r, &ev);
+	check_pack(&ev, "t", ab, 3);
+	next_eof(r);
+	sim_reader_free(r);
+	r = open_str(".json", "[{\"op\":\"pack\",\"id\":\"v\",\"items\":[\"a\"]}]");
+	next_ok(r, &ev);
+	check_pack(&ev, "v", ab, 1);
+	next_eof(r);
+	sim_reader_free(r);
+}
+
+static void pack_errors_are_reported(void **state)
+{
+	(void)state;
+	text_error("pack t\n", 1, 1, "pack takes ID ITEM..., got 1 argument");
+	text_error("pack\n", 1, 1, "pack takes ID ITEM..., got 0 arguments");
+	text_error("pack t a b c d e f g h i j k l m n o p q\n", 1, 40,
+		   "pack takes ID ITEM..., got 18 arguments");
+	text_error("pack t a b@\n", 1, 10,
+		   "invalid id 'b@' (letters, digits and _ . : - only)");
+	jsonl_error("{\"op\":\"pack\",\"id\":\"t\"}\n", 1, 1,
+		    "event 0: missing key 'items' in pack event");
+	jsonl_error("{\"op\":\"pack\",\"id\":\"t\",\"items\":[]}\n", 1, 1,
+		    "event 0: key 'items' must be an array of 1 to 16 ids in pack event");
+	jsonl_error("{\"op\":\"pack\",\"id\":\"t\",\"items\":[\"a\",3]}\n", 1, 1,
+		    "event 0: key 'items' must be an array of 1 to 16 ids in pack event");
+	jsonl_error("{\"op\":\"pack\",\"id\":\"t\",\"items\":\"a\"}\n", 1, 1,
+		    "event 0: key 'items' must be an array of 1 to 16 ids in pack event");
+	jsonl_error("{\"op\":\"pack\",\"id\":\"t\",\"items\":[\"a\"],\"dst\":\"b\"}\n",
+		    1, 1, "event 0: unknown key 'dst' in pack event");
+	jsonl_error("{\"op\":\"pack\",\"items\":[\"a\"]}\n", 1, 1,
+		    "event 0: missing key 'id' in pack event");
+}
+
 static void collect_defaults_to_generation_2(void **state)
 {
 	struct sim_event ev;
@@ -2041,6 +2116,8 @@ int main(void)
 		cmocka_unit_test(gc_errors_are_reported),
 		cmocka_unit_test(every_expect_kind_is_read),
 		cmocka_unit_test(expect_errors_are_reported),
+		cmocka_unit_test(pack_is_read_and_written_in_every_form),
+		cmocka_unit_test(pack_errors_are_reported),
 		cmocka_unit_test(setting_line_is_not_a_comment),
 		cmocka_unit_test(unknown_setting_is_reported),
 		cmocka_unit_test(comments_and_blank_lines_are_skipped),

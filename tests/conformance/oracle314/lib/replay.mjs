@@ -353,6 +353,23 @@ export class Replay {
 		return b;
 	}
 
+	/* pack ID ITEM...: _PyTuple_FromArray, PyTuple_Pack's rule without
+	 * its varargs (3.14.1+: tracked only if an item is of a GC type). */
+	doPack(ev) {
+		const m = this.m, it = this.it;
+		const b0 = this.tab.byId.get(ev.id);
+		if (b0 && b0.obj)
+			throw this.fail(3, ev, `'${ev.id}' is still alive`);
+		const ptrs = ev.items.map((id) => this.live(ev, id).ptr);
+		const arr = it.ensureScratch(4 * ptrs.length);
+		ptrs.forEach((p, i) => it.setI32(arr + 4 * i, p));
+		const op = it.check(m.__PyTuple_FromArray(arr, ptrs.length), "_PyTuple_FromArray");
+		const b = this.tab.bind(ev.id, op, "tuple", true);
+		b.obj.roots++; /* the new reference is the root */
+		b.obj.tupleLen = b.obj.tupleFill = ptrs.length;
+		return b;
+	}
+
 	doRef(ev) {
 		const m = this.m, it = this.it;
 		const src = this.live(ev, ev.src ?? ev.id), s = src.ptr;
@@ -680,6 +697,10 @@ export class Replay {
 		case "alloc":
 			named = this.doAlloc(ev);
 			namedExact = named.obj.exact;
+			break;
+		case "pack":
+			named = this.doPack(ev);
+			namedExact = true;
 			break;
 		case "ref":
 			this.doRef(ev);
