@@ -290,7 +290,6 @@ static void ev_ids(struct gen *g, enum sim_op op, oid a, oid b)
 	emit(&g->out, &ev);
 }
 
-/* `pack ID ITEM...`: the tuple display (item[0], ..., item[n-1]). */
 /*
  * t = PyTuple_New(n), filled by the next n refs (C code building a tuple;
  * the app model's tuples, as the recorder writes them).
@@ -302,7 +301,7 @@ static oid alloc_tuple(struct gen *g, int n)
 	return alloc_value(g, 't', SIM_T_TUPLE, &v);
 }
 
-/* t = (items...): a tuple display, made in one step. */
+/* `pack ID ITEM...`: the tuple display (item[0], ..., item[n-1]). */
 static oid pack(struct gen *g, const oid *item, int n)
 {
 	static const struct sim_event zero;
