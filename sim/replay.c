@@ -76,10 +76,6 @@ static const char *article(int type)
 	return type == SIM_T_INT || type == SIM_T_OBJECT ? "an" : "a";
 }
 
-/* The lengths of the event's IDs, which the reader measured. */
-#define ID_LEN(ev) ((ev)->id_len)
-#define DST_LEN(ev) ((ev)->dst_len)
-
 /* The live object id (len bytes) names, or an error that says why there is none. */
 static int lookup(struct sim *s, const char *id, size_t len, unsigned long col,
 		  oref *out, uint32_t *name, struct sim_diag *diag)
@@ -239,7 +235,7 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 	int64_t hash;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ID_LEN(ev), ev->id_col, &src, &name, diag)))
+	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &src, &name, diag)))
 		return rc;
 	if (!ev->dst) {
 		if (refs_full(s, src))
@@ -252,7 +248,7 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 		heap_incref(s, src);
 		return SIM_OK;
 	}
-	if ((rc = lookup(s, ev->dst, DST_LEN(ev), ev->dst_col, &dst, NULL, diag)))
+	if ((rc = lookup(s, ev->dst, ev->dst_len, ev->dst_col, &dst, NULL, diag)))
 		return rc;
 	if (refs_full(s, dst))
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
@@ -301,8 +297,8 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 	uint32_t at;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ID_LEN(ev), ev->id_col, &src, NULL, diag)) ||
-	    (rc = lookup(s, ev->dst, DST_LEN(ev), ev->dst_col, &dst, NULL, diag)))
+	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &src, NULL, diag)) ||
+	    (rc = lookup(s, ev->dst, ev->dst_len, ev->dst_col, &dst, NULL, diag)))
 		return rc;
 	struct obj *o = OBJ(s, src);
 	holder = src;
@@ -351,7 +347,7 @@ missing:
 static int fresh_id(struct sim *s, const struct sim_event *ev, uint32_t *out,
 		    struct sim_diag *diag)
 {
-	uint32_t ix = names_find_n(s->names, ev->id, ID_LEN(ev));
+	uint32_t ix = names_find_n(s->names, ev->id, ev->id_len);
 
 	*out = ix;
 	/* An idle ID let go of a cached object: `del x; x = 7` in Python. */
@@ -414,7 +410,7 @@ static int do_del(struct sim *s, const struct sim_event *ev,
 	uint32_t ix = 0;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ID_LEN(ev), ev->id_col, &h, &ix, diag)))
+	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &h, &ix, diag)))
 		return rc;
 	if (names_roots(s->names, ix) == 0)
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
