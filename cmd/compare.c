@@ -279,6 +279,7 @@ int cmd_compare(int argc, char **argv)
 	struct reporter_out out = { stdout, 0, 0, NULL };
 	for (int i = 0; i < nruns; i++)
 		setting_of(&results[i], &runs[i]);
-	rep->runs(&out, trace, results, nruns);
+	rep->runs(&out, trace, results, nruns,
+		  runs[0].res.recorded.has ? &runs[0].res.recorded : NULL);
 	return EXIT_PASS;
 }

@@ -147,6 +147,21 @@ sim_reader *sim_reader_open_mem(const char *name, const void *data,
  */
 int sim_reader_next(sim_reader *r, struct sim_event *ev, struct sim_diag *diag);
 
+/*
+ * What `gcsim record` logged of the real collector: `# real-gc` comments,
+ * "# real-gc after-event E collections K0 K1 K2 collected C0 C1 C2", each
+ * cumulative since the recording began.  sim_recorded_parse reads one such
+ * line (len bytes; 1 when it is one, else 0 and *out untouched);
+ * sim_reader_recorded gives the last one a text reader passed so far.
+ */
+struct sim_recorded {
+	int has;
+	uint64_t after_event;
+	uint64_t collections[3], collected[3];
+};
+int sim_recorded_parse(const char *line, size_t len, struct sim_recorded *out);
+void sim_reader_recorded(const sim_reader *r, struct sim_recorded *out);
+
 /* Bytes consumed so far and the input's size (0 when unknown). */
 uint64_t sim_reader_offset(const sim_reader *r);
 uint64_t sim_reader_size(const sim_reader *r);

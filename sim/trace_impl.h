@@ -65,6 +65,7 @@ struct sim_reader {
 	size_t *jnum_at;        /* where each number starts in jnum */
 	size_t njnum, jnum_atcap;
 	unsigned char cls[256]; /* C_PLAIN | C_ID for each byte */
+	struct sim_recorded recorded; /* the last `# real-gc` line passed */
 };
 
 /* The words of the language, from tracelang.h, indexed by their enums. */

@@ -686,6 +686,8 @@ int tr_text_next(struct sim_reader *r, struct sim_event *ev,
 			return rc;
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
+		if (n > 0 && s[0] == '#')
+			sim_recorded_parse(s, n, &r->recorded);
 		rc = tokenize(r, d, s, n, &L);
 		if (rc)
 			return rc;
