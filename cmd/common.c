@@ -434,6 +434,12 @@ int finish_stdout(int status)
 
 int format_choice(const char *cmd, const char *arg, const char *const *names, size_t n)
 {
+	return option_choice(cmd, "--format", arg, names, n);
+}
+
+int option_choice(const char *cmd, const char *opt, const char *arg,
+		  const char *const *names, size_t n)
+{
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(arg, names[i]) == 0)
 			return (int)i;
@@ -443,6 +449,6 @@ int format_choice(const char *cmd, const char *arg, const char *const *names, si
 	for (size_t i = 0; i < n && len < sizeof(list); i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 					i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
-	errorf("%s --format takes %s, got '%s'", cmd, list, arg);
+	errorf("%s %s takes %s, got '%s'", cmd, opt, list, arg);
 	return -1;
 }

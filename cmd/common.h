@@ -200,5 +200,8 @@ void format_float(char *buf, size_t sz, double f);
  * a usage error that lists them ("graph --format takes dot or svg, got 'x'").
  */
 int format_choice(const char *cmd, const char *arg, const char *const *names, size_t n);
+/* The same for any option opt that takes one of names. */
+int option_choice(const char *cmd, const char *opt, const char *arg,
+		  const char *const *names, size_t n);
 
 #endif

@@ -20,7 +20,7 @@
 #include "record_targets.h"
 
 /* Not OPT_PYTHON: this one names an interpreter, not a profile. */
-enum { OPT_SYNC_EVERY = 512, OPT_NO_FREEZE, OPT_INTERPRETER };
+enum { OPT_SYNC_EVERY = 512, OPT_NO_FREEZE, OPT_INTERPRETER, OPT_STARTUP };
 
 const struct cli_option record_options[] = {
 	{ "output", 'o', "FILE", "the trace (default: the script's name with\n"
@@ -33,11 +33,14 @@ const struct cli_option record_options[] = {
 	  "sync the object graph every N GC allocations\n"
 	  "(default 1000) as well as before every real\n"
 	  "collection; 0: only before collections" },
-	{ "no-freeze", OPT_NO_FREEZE, NULL,
-	  "leave the interpreter's start-up heap to the\n"
-	  "collector, unknown to the trace (default:\n"
-	  "gc.collect(); gc.freeze() first, and the frozen\n"
-	  "heap recorded and frozen at the trace's start)" },
+	{ "startup", OPT_STARTUP, "freeze|record|ignore",
+	  "the interpreter's start-up heap: gc.collect(),\n"
+	  "gc.freeze(), and recorded frozen at the trace's\n"
+	  "start (freeze, the default); gc.collect() and\n"
+	  "recorded as it is, in the oldest generation\n"
+	  "(record); or left to the collector, unknown to\n"
+	  "the trace (ignore)" },
+	{ "no-freeze", OPT_NO_FREEZE, NULL, "--startup ignore" },
 	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]",
 	  "gc.set_threshold(...) before the program runs" },
 	{ "module", 'm', "MODULE", "run MODULE as python -m does" },
@@ -96,7 +99,7 @@ int cmd_record(int argc, char **argv)
 	struct common_opts o = { 0 };
 	const char *python = NULL, *out = NULL, *module = NULL, *sync = NULL;
 	const char *threshold = NULL;
-	int nofreeze = 0;
+	const char *startup = NULL;
 	struct cli_parser p;
 	int opt, r;
 
@@ -131,8 +134,16 @@ int cmd_record(int argc, char **argv)
 			break;
 		}
 		case OPT_NO_FREEZE:
-			nofreeze = 1;
+			startup = "ignore";
 			break;
+		case OPT_STARTUP: {
+			static const char *const modes[] = { "freeze", "record", "ignore" };
+
+			if (option_choice("record", "--startup", optarg, modes, 3) < 0)
+				return EXIT_USAGE;
+			startup = optarg;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return EXIT_PASS;
@@ -191,8 +202,10 @@ int cmd_record(int argc, char **argv)
 		args[k++] = "--threshold";
 		args[k++] = (char *)threshold;
 	}
-	if (nofreeze)
-		args[k++] = "--no-freeze";
+	if (startup) {
+		args[k++] = "--startup";
+		args[k++] = (char *)startup;
+	}
 	if (o.quiet)
 		args[k++] = "--quiet";
 	if (module) {

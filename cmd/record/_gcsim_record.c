@@ -768,6 +768,9 @@ static long record_list(PyGC_Head *head, int frozen)
 /* ------------------------------------------------------------------ */
 /* The module: start(file, jsonl, log, sync_every, preamble), stop() */
 
+/* What start() does with the start-up heap (gcsim record --startup). */
+enum { STARTUP_IGNORE, STARTUP_FREEZE, STARTUP_RECORD };
+
 static PyObject *rec_start(PyObject *self, PyObject *args)
 {
 	const char *path, *logpath, *preamble;
@@ -777,7 +780,7 @@ static PyObject *rec_start(PyObject *self, PyObject *args)
 	(void)self;
 	int startup;
 
-	if (!PyArg_ParseTuple(args, "sizlspp", &path, &jsonl, &logpath, &sync_every,
+	if (!PyArg_ParseTuple(args, "sizlspi", &path, &jsonl, &logpath, &sync_every,
 			      &preamble, &progress, &startup))
 		return NULL;
 	if (R.on || R.out) {
@@ -813,12 +816,20 @@ static PyObject *rec_start(PyObject *self, PyObject *args)
 	fputs(preamble, f);
 	/*
 	 * n (None) and e (the world the trace does not know), then the
-	 * start-up heap: with `startup`, every object of the permanent
+	 * start-up heap.  STARTUP_FREEZE: every object of the permanent
 	 * generation (gc.freeze put the start-up heap there) and of
 	 * generation 0 (made since) is recorded, the first frozen as in the
 	 * interpreter, so that its deaths during the program count as they
-	 * do there.  count0 is then made what it is.
+	 * do there.  count0 is then made what it is.  STARTUP_RECORD: the
+	 * driver's gc.collect() left the heap in the oldest generation, with
+	 * no garbage; a second full collection, counted from here on in the
+	 * interpreter and in the trace (`collect`), puts whatever was made
+	 * since there too, and the trace records the heap as it is.
 	 */
+	if (startup == STARTUP_RECORD) {
+		read_stats(R.stats0);
+		PyGC_Collect();
+	}
 	if (jsonl)
 		fputs("{\"op\":\"alloc\",\"id\":\"n\",\"type\":\"none\"}\n"
 		      "{\"op\":\"alloc\",\"id\":\"e\",\"type\":\"gcobj\"}\n", f);
@@ -826,12 +837,24 @@ static PyObject *rec_start(PyObject *self, PyObject *args)
 		fputs("alloc n none\nalloc e gcobj\n", f);
 	R.events = 2;
 	ev_gc("disable"); /* the preamble's allocations collect nothing */
-	if (startup)
+	if (startup == STARTUP_FREEZE)
 		record_list(&R.gc->permanent_generation.head, 1);
-	ev_gc("freeze");
+	if (startup == STARTUP_RECORD) {
+		for (int g = 0; g < 3; g++)
+			record_list(&R.gc->generations[g].head, 0);
+		sync_all();
+		if (R.jsonl)
+			fputs("{\"op\":\"collect\",\"gen\":2}\n", R.out);
+		else
+			fputs("collect 2\n", R.out);
+		R.events++;
+	} else {
+		ev_gc("freeze");
+	}
 	if (R.gc->enabled)
 		ev_gc("enable");
-	long young = startup ? record_list(&R.gc->generations[0].head, 0) : 0;
+	long young = startup == STARTUP_FREEZE ?
+		record_list(&R.gc->generations[0].head, 0) : 0;
 	for (long i = young; i < R.gc->generations[0].count; i++) {
 		if (jsonl)
 			fprintf(f, "{\"op\":\"alloc\",\"id\":\"p%ld\",\"type\":\"gcobj\"}\n", i);
@@ -839,10 +862,11 @@ static PyObject *rec_start(PyObject *self, PyObject *args)
 			fprintf(f, "alloc p%ld gcobj\n", i);
 		R.events++;
 	}
-	if (startup)
+	if (startup == STARTUP_FREEZE)
 		sync_all();
 	ev_gc("safepoint");
-	read_stats(R.stats0);
+	if (startup != STARTUP_RECORD)
+		read_stats(R.stats0);
 	memcpy(R.last_stats, R.stats0, sizeof(R.stats0));
 	if (PyRefTracer_SetTracer(tracer, NULL) < 0) {
 		fclose(f);

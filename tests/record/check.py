@@ -52,6 +52,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gcsim", required=True)
     ap.add_argument("--python", help="gcsim record --python")
+    ap.add_argument("--startup", help="gcsim record --startup")
     ap.add_argument("--keep", help="write the traces here and keep them")
     ap.add_argument("programs", nargs="*")
     o = ap.parse_args()
@@ -71,6 +72,8 @@ def main():
         cmd = [o.gcsim, "record", "-q", "-o", trace]
         if o.python:
             cmd += ["--python", o.python]
+        if o.startup:
+            cmd += ["--startup", o.startup]
         subprocess.run(cmd + ["--", src], check=True, stdout=subprocess.DEVNULL)
         log = trace + ".real-gc" if trace.endswith(".jsonl") else trace
         rk, rc = real_gc(log)

@@ -1,6 +1,7 @@
 """python -m gcsim_record: run a Python program under gcsim's recorder.
 
-    python3.13 -m gcsim_record [-o FILE] [--sync-every N] [--no-freeze]
+    python3.13 -m gcsim_record [-o FILE] [--sync-every N]
+        [--startup freeze|record|ignore] [--no-freeze]
         [--threshold T0[,T1[,T2]]] [--quiet] (-m MODULE | SCRIPT) [ARGS...]
 
 `gcsim record` runs this with the extension (_gcsim_record, built for
@@ -26,7 +27,10 @@ def parse(argv):
     ap = argparse.ArgumentParser(prog="gcsim record", add_help=True)
     ap.add_argument("-o", "--output", help="the trace (.jsonl: JSON lines)")
     ap.add_argument("--sync-every", type=int, default=1000, metavar="N")
-    ap.add_argument("--no-freeze", action="store_true")
+    ap.add_argument("--startup", choices=("freeze", "record", "ignore"),
+                    default="freeze")
+    ap.add_argument("--no-freeze", dest="startup", action="store_const",
+                    const="ignore")
     ap.add_argument("--threshold", metavar="T0[,T1[,T2]]")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("-m", dest="module")
@@ -77,9 +81,10 @@ def main(argv):
         pre += "#: python %d.%d\n" % (v.major, v.minor)
         if now != defaults:
             pre += "#: threshold %d %d %d\n" % now
-        pre += "# startup heap: %s\n" % (
-            "recorded and frozen (gc.freeze)" if not o.no_freeze
-            else "in the interpreter, unknown to the trace")
+        pre += "# startup heap: %s\n" % {
+            "freeze": "recorded and frozen (gc.freeze)",
+            "record": "recorded after gc.collect(), in the oldest generation",
+            "ignore": "in the interpreter, unknown to the trace"}[o.startup]
     tmp = os.path.join(os.path.dirname(os.path.abspath(out)),
                        ".%s.%d.tmp" % (os.path.basename(out), os.getpid()))
     logtmp = tmp + ".real-gc" if jsonl else None
@@ -92,10 +97,12 @@ def main(argv):
         sys.stderr.write("gcsim record: recording %s into %s\n" % (target, out))
     status = 0
     stats = None
-    if not o.no_freeze:
-        gc.collect()
+    if o.startup != "ignore":
+        gc.collect()  # what the start-up left as garbage: not recorded
+    if o.startup == "freeze":
         gc.freeze()
-    rec.start(tmp, jsonl, logtmp, o.sync_every, pre, not o.quiet, not o.no_freeze)
+    mode = {"ignore": 0, "freeze": 1, "record": 2}[o.startup]
+    rec.start(tmp, jsonl, logtmp, o.sync_every, pre, not o.quiet, mode)
     try:
         if o.module:
             runpy.run_module(o.module, run_name="__main__", alter_sys=True)
