@@ -91,8 +91,7 @@ static int sys_error(struct sim_diag *d, const char *name, const char *what, int
 static int unsupported(struct sim_diag *d, const char *name, enum sim_compress c)
 {
 	return sim_diag_set(d, SIM_EIO, name, 0, 0,
-			    "%s data: gcsim was built without %s support",
-			    kinds[c].name, kinds[c].name);
+			    "gcsim was built without %s support", kinds[c].name);
 }
 
 /* The input */
