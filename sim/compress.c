@@ -208,7 +208,9 @@ static int decide(sim_source *s, struct sim_diag *d)
 		s->consumed += (uint64_t)n;
 		s->in_eof = n == 0;
 	}
-	if (s->c == SIM_COMPRESS_NONE) {
+	if (!kinds[s->c].available) {
+		return unsupported(d, s->name, s->c);
+	} else if (s->c == SIM_COMPRESS_NONE) {
 		for (int k = 1; k < NKINDS; k++)
 			if (has_magic(s, (enum sim_compress)k))
 				s->c = (enum sim_compress)k;
