@@ -183,6 +183,23 @@ static int truncated(sim_source *s, struct sim_diag *d)
 			    s->c == SIM_COMPRESS_GZIP ? "member" : "frame");
 }
 
+
+/*
+ * After a codec's step that gave nothing: *more = 1 when there is input to
+ * decode again, 0 at a clean end; the end inside a member or frame is an
+ * error.
+ */
+static int more_input(sim_source *s, struct sim_diag *d, int *more)
+{
+	*more = 1;
+	if (s->at < s->len)
+		return SIM_OK;
+	if (s->in_eof) {
+		*more = 0;
+		return s->open ? truncated(s, d) : SIM_OK;
+	}
+	return refill(s, d);
+}
 #endif
 
 static int has_magic(const sim_source *s, enum sim_compress c)
@@ -274,7 +291,7 @@ static int gzip_read(sim_source *s, void *buf, size_t cap, size_t *got,
 		     struct sim_diag *d)
 {
 	z_stream *z = &s->z;
-	int rc;
+	int rc, more;
 
 	z->next_out = buf;
 	z->avail_out = (uInt)cap;
@@ -297,15 +314,10 @@ static int gzip_read(sim_source *s, void *buf, size_t cap, size_t *got,
 		}
 		if (z->avail_out < cap)
 			break;
-		if (s->at < s->len)
-			continue;
-		if (s->in_eof) {
-			if (s->open)
-				return truncated(s, d);
-			break;
-		}
-		if ((rc = refill(s, d)) != SIM_OK)
+		if ((rc = more_input(s, d, &more)) != SIM_OK)
 			return rc;
+		if (!more)
+			break;
 	}
 	*got = cap - z->avail_out;
 	return SIM_OK;
@@ -317,7 +329,7 @@ static int zstd_read(sim_source *s, void *buf, size_t cap, size_t *got,
 		     struct sim_diag *d)
 {
 	ZSTD_outBuffer ob = { buf, cap, 0 };
-	int rc;
+	int rc, more;
 
 	for (;;) {
 		ZSTD_inBuffer ib = { s->in + s->at, s->len - s->at, 0 };
@@ -336,15 +348,10 @@ static int zstd_read(sim_source *s, void *buf, size_t cap, size_t *got,
 			s->open = r != 0;
 		if (ob.pos > 0)
 			break;
-		if (s->at < s->len)
-			continue;
-		if (s->in_eof) {
-			if (s->open)
-				return truncated(s, d);
-			break;
-		}
-		if ((rc = refill(s, d)) != SIM_OK)
+		if ((rc = more_input(s, d, &more)) != SIM_OK)
 			return rc;
+		if (!more)
+			break;
 	}
 	*got = ob.pos;
 	return SIM_OK;
