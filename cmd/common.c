@@ -3,6 +3,7 @@
  * subcommands.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
+#define _GNU_SOURCE       /* fopencookie: a compressed file as a FILE */
 
 #include <assert.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../sim/compress.h"
 #include "common.h"
 
 void errorf(const char *fmt, ...)
@@ -334,16 +336,56 @@ static mode_t new_file_mode(void)
 	return 0666 & ~mask;
 }
 
+/* What the writers print into a compressed file's FILE goes through z. */
+static ssize_t out_zwrite(void *cookie, const char *buf, size_t n)
+{
+	struct out_file *o = cookie;
+	struct sim_diag d;
+
+	if (o->zerr || sim_sink_write(o->z, buf, n, &d) != SIM_OK) {
+		if (!o->zerr)
+			o->zerr = errno ? errno : EIO;
+		errno = o->zerr;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+/* o->f becomes a FILE that compresses into the file it was. */
+static int out_compress(struct out_file *o, enum sim_compress c)
+{
+	static const cookie_io_functions_t io = { .write = out_zwrite };
+	struct sim_diag d;
+
+	if (sim_sink_new(&o->z, fileno(o->f), c, o->path, &d) != SIM_OK) {
+		print_diag(&d);
+		return EXIT_IO;
+	}
+	o->raw = o->f;
+	if (!(o->f = fopencookie(o, "w", io))) {
+		errorf("out of memory");
+		abort();
+	}
+	setvbuf(o->f, NULL, _IOFBF, 64 << 10);
+	return EXIT_PASS;
+}
+
 int out_open(struct out_file *o, const char *path)
 {
 	struct stat st;
 	mode_t mode;
+	enum sim_compress c = sim_compress_of_path(path);
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
 	if (strcmp(path, "-") == 0) {
 		o->f = stdout;
 		return EXIT_PASS;
+	}
+	if (!sim_compress_available(c)) {
+		errorf("%s: cannot write: gcsim was built without %s support", path,
+		       sim_compress_name(c));
+		return EXIT_IO;
 	}
 	/* Replace the file a symlink names, not the symlink. */
 	char *real = realpath(path, NULL);
@@ -385,6 +427,10 @@ opened:
 		memset(o, 0, sizeof(*o));
 		return EXIT_IO;
 	}
+	if (c != SIM_COMPRESS_NONE && out_compress(o, c) != EXIT_PASS) {
+		out_close(o, EXIT_IO);
+		return EXIT_IO;
+	}
 	return EXIT_PASS;
 }
 
@@ -394,7 +440,21 @@ int out_close(struct out_file *o, int status)
 
 	if (!o->f || o->f == stdout)
 		return status;
-	if (status == EXIT_PASS && (fflush(o->f) != 0 || ferror(o->f)))
+	if (o->z) {
+		/* the compressed stream's end, then the file as any other */
+		struct sim_diag d;
+
+		if (fclose(o->f) != 0 && !o->zerr)
+			o->zerr = errno ? errno : EIO;
+		if (status == EXIT_PASS && !o->zerr && sim_sink_finish(o->z, &d) != SIM_OK)
+			o->zerr = errno ? errno : EIO;
+		sim_sink_free(o->z);
+		o->z = NULL;
+		o->f = o->raw;
+		err = status == EXIT_PASS ? o->zerr : 0;
+		o->raw = NULL;
+	}
+	if (status == EXIT_PASS && !err && (fflush(o->f) != 0 || ferror(o->f)))
 		err = errno ? errno : EIO;
 	if (fclose(o->f) != 0 && !err)
 		err = errno ? errno : EIO;

@@ -158,13 +158,18 @@ void replay_file(const char *path, const struct common_opts *o,
  * otherwise, so a failed command leaves no partial file and an existing
  * one as it was, and IN may be OUT.  "-" is standard output (main checks
  * it at exit); a target that exists and is not a regular file (a device,
- * a FIFO) is written directly.
+ * a FIFO) is written directly.  A path ending in .gz or .zst is written
+ * compressed.
  */
 struct out_file {
 	FILE *f;
 	const char *path;  /* as given, for messages */
 	char *target;      /* the file replaced: path with symlinks resolved */
 	char *tmp;         /* the temporary file, or NULL: writing directly */
+	FILE *raw;         /* compressed (path ends in .gz, .zst): the file,
+			      which f writes to through z; else NULL */
+	struct sim_sink *z;
+	int zerr;          /* errno of z's first failed write, or 0 */
 };
 
 /* Open path for writing; EXIT_PASS, or EXIT_IO after saying why. */

@@ -1,6 +1,7 @@
 /*
  * convert.c - `gcsim convert IN OUT`: the same events as text (.trace),
- * a JSON array (.json) or JSON lines (.jsonl).  Comments are dropped;
+ * a JSON array (.json) or JSON lines (.jsonl), compressed or not (.gz,
+ * .zst: out_open does it).  Comments are dropped;
  * expect and setting lines are kept.
  */
 #include <stdlib.h>
@@ -24,8 +25,10 @@ static void usage(FILE *f)
 		"\n"
 		"Write the events of IN to OUT in the format OUT's extension names:\n"
 		".json (one array), .jsonl (one object per line), in any case; anything\n"
-		"else text.  - for IN reads standard input; - for OUT writes standard\n"
-		"output (text unless --to says otherwise).  Comments are not kept.\n"
+		"else text.  A further .gz or .zst (app.jsonl.zst) compresses OUT with\n"
+		"gzip or zstd; a compressed IN is read by its name or its first bytes.\n"
+		"- for IN reads standard input; - for OUT writes standard output (text\n"
+		"unless --to says otherwise, never compressed).  Comments are not kept.\n"
 		"OUT is replaced only once all of it was written, so IN may be OUT, and\n"
 		"a failed conversion leaves no OUT (or the old one).\n"
 		"\n");

@@ -1028,7 +1028,8 @@ const struct cli_option gen_options[] = {
 	{ "threshold", OPT_THRESHOLD, "T0[,T1[,T2]]", "write a '#: threshold' line" },
 	{ "output", 'o', "FILE",
 	  "write to FILE, replaced only once all of it was\n"
-	  "written (default, or -: standard output)" },
+	  "written (default, or -: standard output); FILE\n"
+	  "ending in .gz or .zst is compressed" },
 	{ "help", 'h', NULL, "this text" },
 	{ NULL, 0, NULL, NULL },
 };

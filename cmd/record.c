@@ -6,6 +6,10 @@
  * that can run it (cmd/record/CMakeLists.txt lists them in
  * record_targets.h); this picks one, puts the extension and its driver on
  * PYTHONPATH and replaces itself with `PYTHON -m gcsim_record ...`.
+ *
+ * A compressed FILE (-o app.trace.zst): the recorder writes a plain trace
+ * beside it, which gcsim, waiting for the program instead of replacing
+ * itself, compresses into FILE once the program has ended, however it ended.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
@@ -13,8 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "../sim/compress.h"
 #include "cmds.h"
 #include "common.h"
 #include "record_targets.h"
@@ -25,7 +33,8 @@ enum { OPT_SYNC_EVERY = 512, OPT_NO_FREEZE, OPT_INTERPRETER, OPT_STARTUP };
 const struct cli_option record_options[] = {
 	{ "output", 'o', "FILE", "the trace (default: the script's name with\n"
 				 ".trace); .jsonl writes JSON lines and the real\n"
-				 "collector's log to FILE.real-gc" },
+				 "collector's log to FILE.real-gc; a further .gz\n"
+				 "or .zst compresses it once the program ends" },
 	{ "python", OPT_INTERPRETER, "VERSION|PATH",
 	  "the interpreter to record with: a release\n"
 	  "(3.13.5) or its path; default the first below" },
@@ -92,6 +101,114 @@ static const struct target *find_target(const char *want)
 		if (realpath(targets[i].python, b) && strcmp(a, b) == 0)
 			return &targets[i];
 	return NULL;
+}
+
+/*
+ * The plain trace a compressed out is made from: beside it, named so that
+ * the recorder sees out's format (".../.gcsim-record.PID.app.jsonl").
+ */
+static char *raw_path(const char *out)
+{
+	size_t stem = sim_compress_stem(out);
+	const char *slash = strrchr(out, '/');
+	size_t dir = slash ? (size_t)(slash - out) + 1 : 0;
+	size_t n = stem + 64;
+	char *raw = malloc(n);
+
+	if (!raw) {
+		fputs("gcsim: out of memory\n", stderr);
+		abort();
+	}
+	snprintf(raw, n, "%.*s.gcsim-record.%ld.%.*s", (int)dir, out, (long)getpid(),
+		 (int)(stem - dir), out + dir);
+	return raw;
+}
+
+/* Copy the file at from into out, compressing as out's name says. */
+static int compress_into(const char *from, const char *out)
+{
+	FILE *in = fopen(from, "rb");
+	struct out_file of;
+	char buf[64 << 10];
+	size_t n;
+	int status;
+
+	if (!in) {
+		errorf("%s: cannot open: %s", from, strerror(errno));
+		return EXIT_IO;
+	}
+	if ((status = out_open(&of, out)) != EXIT_PASS) {
+		fclose(in);
+		return status;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, of.f);
+	if (ferror(in)) {
+		errorf("%s: read error: %s", from, strerror(errno));
+		status = EXIT_IO;
+	}
+	fclose(in);
+	return out_close(&of, status);
+}
+
+/*
+ * Run the recorder (args) with its output at raw, then compress raw into
+ * out.  The program's exit status is the command's, unless compressing
+ * fails (EXIT_IO).  Like system(), gcsim ignores SIGINT and SIGQUIT while
+ * it waits: the program gets them and ends its recording as it would alone.
+ */
+static int record_compressed(const char *python, char **args, const char *raw,
+			     const char *out)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	char side_raw[PATH_MAX], side_out[PATH_MAX];
+	struct stat st;
+	int wstatus, status, ran = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	pid = fork();
+	if (pid < 0) {
+		errorf("cannot run %s: %s", python, strerror(errno));
+		status = EXIT_IO;
+		goto restore;
+	}
+	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		execv(python, args);
+		errorf("cannot run %s: %s", python, strerror(errno));
+		_exit(EXIT_IO);
+	}
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR) {
+			errorf("cannot wait for %s: %s", python, strerror(errno));
+			status = EXIT_IO;
+			goto restore;
+		}
+	status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	ran = 1;
+restore:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (!ran)
+		return status;
+	/* no trace: the recorder refused, or was killed, and has said so */
+	if (stat(raw, &st) != 0)
+		return status ? status : EXIT_IO;
+	if (compress_into(raw, out) != EXIT_PASS)
+		status = EXIT_IO;
+	unlink(raw);
+	snprintf(side_raw, sizeof(side_raw), "%s.real-gc", raw);
+	snprintf(side_out, sizeof(side_out), "%s.real-gc", out);
+	if (stat(side_raw, &st) == 0 && rename(side_raw, side_out) != 0) {
+		errorf("%s: cannot write: %s", side_out, strerror(errno));
+		status = EXIT_IO;
+	}
+	return status;
 }
 
 int cmd_record(int argc, char **argv)
@@ -190,9 +307,21 @@ int cmd_record(int argc, char **argv)
 	args[k++] = (char *)t->python;
 	args[k++] = "-m";
 	args[k++] = "gcsim_record";
+	char *raw = NULL;
+	if (out && sim_compress_of_path(out) != SIM_COMPRESS_NONE) {
+		if (!sim_compress_available(sim_compress_of_path(out))) {
+			errorf("%s: cannot write: gcsim was built without %s support", out,
+			       sim_compress_name(sim_compress_of_path(out)));
+			free(args);
+			return EXIT_IO;
+		}
+		raw = raw_path(out);
+		/* the recorder's messages name out, not raw */
+		setenv("GCSIM_RECORD_SHOWN", out, 1);
+	}
 	if (out) {
 		args[k++] = "-o";
-		args[k++] = (char *)out;
+		args[k++] = raw ? raw : (char *)out;
 	}
 	if (sync) {
 		args[k++] = "--sync-every";
@@ -216,6 +345,12 @@ int cmd_record(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		args[k++] = argv[i];
 	args[k] = NULL;
+	if (raw) {
+		int status = record_compressed(t->python, args, raw, out);
+		free(raw);
+		free(args);
+		return status;
+	}
 	fflush(stdout);
 	execv(t->python, args);
 	errorf("cannot run %s: %s", t->python, strerror(errno));

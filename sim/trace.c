@@ -6,7 +6,8 @@
  *
  * A reader streams, in bounded memory: records are cut out of one buffer
  * that grows to the longest record (RECORD_MAX at most) and is compacted
- * as it is consumed.
+ * as it is consumed.  The buffer is filled from a source (compress.c),
+ * which decompresses a gzip or zstd input on the way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compress.h"
 #include "trace_impl.h"
 
 #define NAME_OF_OP(e, name, min, max, args, keys) name,
@@ -260,7 +262,8 @@ static int io_error(struct sim_reader *r, struct sim_diag *d, const char *what,
 
 int tr_fill(struct sim_reader *r, struct sim_diag *d)
 {
-	ssize_t n;
+	size_t n = 0;
+	int rc;
 
 	if (r->pos > 0) {
 		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
@@ -272,17 +275,12 @@ int tr_fill(struct sim_reader *r, struct sim_diag *d)
 		r->cap *= 2;
 		r->buf = tr_xrealloc(r->buf, r->cap);
 	}
-	if (r->fd < 0)
-		n = 0;
-	else
-		do
-			n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
-		while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return io_error(r, d, "read error", errno);
+	if (r->src && (rc = sim_source_read(r->src, r->buf + r->end,
+					     r->cap - 1 - r->end, &n, d)) != SIM_OK)
+		return rc;
 	if (n == 0)
 		r->eof = 1;
-	r->end += (size_t)n;
+	r->end += n;
 	return SIM_OK;
 }
 
@@ -622,9 +620,9 @@ static int start(struct sim_reader *r, struct sim_diag *d)
 	return SIM_OK;
 }
 
-static int has_ext(const char *path, const char *ext)
+int tr_has_ext(const char *path, size_t n, const char *ext)
 {
-	size_t n = strlen(path), m = strlen(ext), i;
+	size_t m = strlen(ext), i;
 
 	if (n <= m)
 		return 0;
@@ -641,8 +639,11 @@ static int has_ext(const char *path, const char *ext)
 
 enum sim_format sim_format_of_path(const char *path)
 {
-	return has_ext(path, ".json") ? SIM_FMT_JSON :
-		has_ext(path, ".jsonl") ? SIM_FMT_JSONL : SIM_FMT_TEXT;
+	/* "app.jsonl.zst": the extension under the compression's */
+	size_t n = sim_compress_stem(path);
+
+	return tr_has_ext(path, n, ".json") ? SIM_FMT_JSON :
+		tr_has_ext(path, n, ".jsonl") ? SIM_FMT_JSONL : SIM_FMT_TEXT;
 }
 
 /* A reader with no input yet: its name for diagnostics, its byte classes. */
@@ -692,6 +693,8 @@ int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
 		if (S_ISREG(st.st_mode))
 			r->size = (uint64_t)st.st_size;
 	}
+	r->src = sim_source_new(r->fd, is_stdin ? SIM_COMPRESS_NONE :
+				sim_compress_of_path(path), r->path);
 	if (fmt == SIM_FMT_AUTO && !is_stdin)
 		fmt = sim_format_of_path(path);
 	r->fmt = fmt == SIM_FMT_SNIFF ? SIM_FMT_AUTO : fmt;
@@ -749,6 +752,9 @@ int sim_reader_next(sim_reader *r, struct sim_event *ev, struct sim_diag *diag)
 
 uint64_t sim_reader_offset(const sim_reader *r)
 {
+	/* compressed: how far the decompressor is, as the size is the file's */
+	if (r->src && sim_source_compression(r->src) != SIM_COMPRESS_NONE)
+		return sim_source_consumed(r->src);
 	return r->base + r->pos;
 }
 
@@ -766,6 +772,7 @@ void sim_reader_free(sim_reader *r)
 {
 	if (!r)
 		return;
+	sim_source_free(r->src);
 	if (r->owns_fd)
 		close(r->fd);
 	tr_json_release(r, 1);

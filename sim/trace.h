@@ -119,15 +119,18 @@ enum sim_format {
 
 /*
  * The format a path's extension names, for reading and writing alike:
- * ".json" a JSON array, ".jsonl" JSON lines (in any case), else text.
+ * ".json" a JSON array, ".jsonl" JSON lines (in any case), else text; a
+ * last ".gz" or ".zst" (compress.h) is looked under: "a.jsonl.zst".
  */
 enum sim_format sim_format_of_path(const char *path);
 
 typedef struct sim_reader sim_reader;
 
 /*
- * Open PATH ("-" for standard input).  Returns SIM_OK, or SIM_EIO with
- * diag filled when the file cannot be opened.
+ * Open PATH ("-" for standard input), plain or compressed (compress.h:
+ * gzip or zstd, by PATH's extension or by the first bytes).  Returns
+ * SIM_OK, or SIM_EIO with diag filled when the file cannot be opened;
+ * unreadable compressed data is a SIM_EIO of sim_reader_next().
  */
 int sim_reader_open(sim_reader **out, const char *path, enum sim_format fmt,
 		    struct sim_diag *diag);
@@ -162,7 +165,11 @@ struct sim_recorded {
 int sim_recorded_parse(const char *line, size_t len, struct sim_recorded *out);
 void sim_reader_recorded(const sim_reader *r, struct sim_recorded *out);
 
-/* Bytes consumed so far and the input's size (0 when unknown). */
+/*
+ * Bytes consumed so far and the input's size (0 when unknown); for a
+ * compressed input, the compressed bytes the decompressor has taken, so
+ * that both count the file's bytes.
+ */
 uint64_t sim_reader_offset(const sim_reader *r);
 uint64_t sim_reader_size(const sim_reader *r);
 

@@ -6,6 +6,7 @@
  *
  *   trace.c        the core: tables, input buffering, numbers, the reader
  *                  entry points, the writers' buffer
+ *   compress.c     the input under the buffer: a plain, gzip or zstd stream
  *   trace_text.c   the text form, reader and writer
  *   trace_json.c   the JSON forms, readers, strict checker and writer
  */
@@ -43,6 +44,7 @@ struct cJSON;
 struct sim_reader {
 	int fd;                 /* -1: the input is all in buf already */
 	int owns_fd;
+	struct sim_source *src; /* what fills buf from fd, decompressing */
 	enum sim_format fmt;
 	char *path;             /* for diagnostics: as given, or "<stdin>" */
 	char *buf;
@@ -112,6 +114,9 @@ int tr_expect_nargs(const struct tr_expect_form *f);
  * reader without the rest of the library, so it has its own).
  */
 void *tr_xrealloc(void *p, size_t n);
+
+/* path[0..n) ends in ext (".json"), in any case. */
+int tr_has_ext(const char *path, size_t n, const char *ext);
 
 /* "a, b or c": the words a message offers. */
 const char *tr_choices(char *buf, size_t sz, const char *const *names, int n);

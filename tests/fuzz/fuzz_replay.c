@@ -12,6 +12,11 @@
  * libFuzzer keeps the input.  Linked with tests/fuzz/fuzz_main.c instead of
  * libFuzzer, the same function replays saved inputs in any build, for
  * CTest.
+ *
+ * Compressed input (sim/compress.c, under a reader opened on a file) is
+ * not reached from memory: its decoding is zlib's and libzstd's, and
+ * gcsim's part of it (magic numbers, members and frames, truncation,
+ * corrupt data) is tested by tests/cli/compress_test.sh, under ASan too.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -58,6 +58,11 @@ def main(argv):
     o = parse(argv)
     target = o.module if o.module else o.args[0]
     out = o.output or (os.path.splitext(os.path.basename(target))[0] + ".trace")
+    if out.lower().endswith((".gz", ".zst")):
+        refuse("%s: the recorder writes plain traces: gcsim record -o %s "
+               "compresses it" % (out, out))
+    # gcsim record -o FILE.zst: we write the plain trace it compresses
+    shown = os.environ.pop("GCSIM_RECORD_SHOWN", out)
     jsonl = out.lower().endswith(".jsonl")
     defaults = gc.get_threshold()
     if o.threshold:
@@ -94,7 +99,7 @@ def main(argv):
         sys.argv = list(o.args)
         sys.path[0] = os.path.dirname(os.path.abspath(o.args[0]))
     if not o.quiet:
-        sys.stderr.write("gcsim record: recording %s into %s\n" % (target, out))
+        sys.stderr.write("gcsim record: recording %s into %s\n" % (target, shown))
     status = 0
     stats = None
     if o.startup != "ignore":
@@ -120,7 +125,7 @@ def main(argv):
         stats = rec.stop()
     if stats["write_error"]:
         os.unlink(tmp)
-        refuse("could not write %s" % out)
+        refuse("could not write %s" % shown)
     os.replace(tmp, out)
     if logtmp:
         os.replace(logtmp, out + ".real-gc")
@@ -131,7 +136,7 @@ def main(argv):
             "gcsim record: %s: %d events, %d GC objects created (%d freed by "
             "refcount, %d by the collector), %d syncs, %d safe points, %d pins; "
             "real collections %d/%d/%d, collected %d/%d/%d\n" % (
-                out, stats["events"], stats["objects"],
+                shown, stats["events"], stats["objects"],
                 stats["destroys"] - stats["collected_destroys"],
                 stats["collected_destroys"], stats["syncs"], stats["safepoints"],
                 stats["pins"], *stats["collections"], *stats["collected"]))
