@@ -665,10 +665,12 @@ static PyTypeObject gcobj_type = {
  *    descriptor remembers the instance and returns itself, so no bound
  *    method is made, and the call that follows at once takes it back.
  */
+/* The oracle's non-GC callables: F here and the gc callback below. */
 typedef struct {
 	PyObject_HEAD
 	vectorcallfunc vectorcall;
-	PyObject *bound; /* borrowed: the instance fn_get was given */
+	PyObject *bound; /* F: borrowed, the instance fn_get was given */
+	long calls;      /* the gc callback: calls so far */
 } fn_object;
 
 static PyObject *fn_get(PyObject *op, PyObject *obj, PyObject *type)
@@ -712,42 +714,38 @@ static PyTypeObject fn_type = {
  * counts its calls (phase and info are CPython's to make: the callback
  * keeps nothing of them).  Called by vectorcall, it allocates nothing.
  */
-typedef struct {
-	PyObject_HEAD
-	vectorcallfunc vectorcall;
-	long calls;
-} gccb_object;
-
 static PyObject *gccb_call(PyObject *op, PyObject *const *args,
 			   size_t nargsf, PyObject *kwnames)
 {
 	(void)args;
 	(void)kwnames;
 	(void)nargsf;
-	((gccb_object *)op)->calls++;
+	((fn_object *)op)->calls++;
 	Py_RETURN_NONE;
 }
 
 static PyTypeObject gccb_type = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "oracle.gc_callback",
-	.tp_basicsize = sizeof(gccb_object),
+	.tp_basicsize = sizeof(fn_object),
 	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
 	.tp_call = PyVectorcall_Call,
-	.tp_vectorcall_offset = offsetof(gccb_object, vectorcall),
+	.tp_vectorcall_offset = offsetof(fn_object, vectorcall),
 };
 
-/* At start-up (PyType_Ready makes a dict). */
-static void gccb_ready(void)
+/* One object of TYPE called by CALL, made at start-up (PyType_Ready makes
+ * a dict). */
+static PyObject *fn_new(PyTypeObject *type, vectorcallfunc call)
 {
-	if (PyType_Ready(&gccb_type) < 0)
-		die_python(NULL, "PyType_Ready(gc_callback)");
-	gccb_object *cb = PyObject_New(gccb_object, &gccb_type);
-	if (cb == NULL)
-		die_python(NULL, "gc callback");
-	cb->vectorcall = gccb_call;
-	cb->calls = 0;
-	O.gc_cb = (PyObject *)cb;
+	if (PyType_Ready(type) < 0)
+		die_python(NULL, type->tp_name);
+	fn_object *f = PyObject_New(fn_object, type);
+	if (f == NULL)
+		die_python(NULL, type->tp_name);
+	f->vectorcall = call;
+	f->bound = NULL;
+	f->calls = 0;
+	return (PyObject *)f;
 }
 
 static void gc_callback(const struct sim_event *ev, int add)
@@ -773,14 +771,8 @@ static void gcobj_ready(void)
 {
 	if (PyType_Ready(&gcobj_type) < 0)
 		die_python(NULL, "PyType_Ready(gcobj)");
-	if (PyType_Ready(&fn_type) < 0)
-		die_python(NULL, "PyType_Ready(finalizer)");
-	fn_object *f = PyObject_New(fn_object, &fn_type);
-	if (f == NULL)
-		die_python(NULL, "finalizer");
-	f->vectorcall = fn_call;
-	f->bound = NULL;
-	O.fn = (PyObject *)f;
+	O.fn = fn_new(&fn_type, fn_call);
+	O.gc_cb = fn_new(&gccb_type, gccb_call);
 }
 
 static PyObject *gcobj_new(void)
@@ -957,7 +949,6 @@ static void start_python(int need_legacy)
 	if (need_legacy)
 		make_legacy_class(globals);
 	O.list_clear = find_list_clear();
-	gccb_ready();
 	O.cls = PyDict_GetItemString(globals, "C");
 	if (O.cls == NULL)
 		die(EXIT_PYTHON, NULL, "class C was not defined");
