@@ -2170,10 +2170,8 @@ static void replay_step(const struct sim_event *ev)
 		named = do_weakref(ev);
 		named_exact = 1;
 		break;
-	case SIM_OP_ON:
-		named = idtab_lookup(O.tab, ev->id);
+	case SIM_OP_ON: /* no refcount to report, as gcsim */
 		do_on(ev);
-		named_exact = named->obj->exact;
 		break;
 	default:
 		die(EXIT_TRACE, ev, "'%s' is not a step", sim_op_name(ev->op));
