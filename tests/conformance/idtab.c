@@ -72,6 +72,10 @@ idtab *idtab_new(void)
 
 static void obj_free(struct idtab_obj *o)
 {
+	for (size_t i = 0; i < o->nactions; i++)
+		for (int k = 0; k < o->actions[i].nargs; k++)
+			free(o->actions[i].args[k]);
+	free(o->actions);
 	free(o->attrs);
 	free(o);
 }
@@ -185,6 +189,7 @@ struct idtab_binding *idtab_bind(idtab *t, const char *id, void *ptr,
 	}
 	b->obj = o;
 	b->died_step = 0;
+	b->called = 0;
 	/* Append, so that IDs stay in binding order on the object. */
 	b->next_same = NULL;
 	struct idtab_binding **pp = &o->ids;
@@ -253,6 +258,27 @@ void idtab_attr_remove(struct idtab_obj *o, size_t i)
 	memmove(&o->attrs[i], &o->attrs[i + 1],
 		(o->nattrs - i - 1) * sizeof *o->attrs);
 	o->nattrs--;
+}
+
+void idtab_action_push(struct idtab_obj *o, int action,
+		       const char *const *args, int nargs,
+		       unsigned long line)
+{
+	if (o->nactions == o->capactions) {
+		o->capactions = o->capactions ? 2 * o->capactions : 4;
+		o->actions = xrealloc(o->actions,
+				      o->capactions * sizeof *o->actions);
+	}
+	struct idtab_action *a = &o->actions[o->nactions++];
+	memset(a, 0, sizeof *a);
+	a->action = action;
+	a->line = line;
+	a->nargs = nargs < 2 ? nargs : 2;
+	for (int k = 0; k < a->nargs; k++) {
+		size_t len = strlen(args[k]);
+		a->args[k] = xrealloc(NULL, len + 1);
+		memcpy(a->args[k], args[k], len + 1);
+	}
 }
 
 struct idtab_binding **idtab_all_sorted(idtab *t, size_t *n)

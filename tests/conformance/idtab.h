@@ -13,7 +13,8 @@
  *  - an object record exists exactly while at least one alive binding names
  *    it, and is found by its pointer (so one pointer has at most one record;
  *    a recycled address gets a fresh record at the next alloc);
- *  - attrs[] lists an instance's live attributes in insertion order.
+ *  - attrs[] lists an instance's live attributes in insertion order;
+ *  - actions[] (`on` lines) belong to the object and die with its record.
  *
  * Ownership: idtab_new()/idtab_free(); every pointer returned is borrowed
  * from the table and valid until the next call that mutates it.
@@ -30,12 +31,24 @@ struct idtab_binding {
 	struct idtab_obj *obj;           /* NULL once the object died */
 	unsigned long died_step;         /* valid when obj == NULL */
 	struct idtab_binding *next_same; /* next ID naming the same object */
+	long called;                     /* runs of the object's function
+					    while this ID named it (`expect
+					    called`); kept after the death,
+					    reset by the next bind */
 	struct idtab_binding *hnext;     /* hash chain */
 };
 
 struct idtab_attr {
 	long index;  /* attribute aINDEX */
 	void *value; /* the object it holds (borrowed: the attribute owns it) */
+};
+
+/* One action of an `on` line: run when the object's function runs. */
+struct idtab_action {
+	int action;          /* enum sim_on_action */
+	char *args[2];       /* IDs as written ("self" included) */
+	int nargs;
+	unsigned long line;  /* the `on` line, for messages */
 };
 
 struct idtab_obj {
@@ -48,6 +61,8 @@ struct idtab_obj {
 	long next_attr;       /* object: index of the next attribute name */
 	struct idtab_attr *attrs;
 	size_t nattrs, capattrs;
+	struct idtab_action *actions; /* the body of its function, in order */
+	size_t nactions, capactions;
 	struct idtab_binding *ids;
 	struct idtab_obj *hnext;
 };
@@ -85,6 +100,11 @@ void idtab_clear_freed(idtab *t);
 void idtab_attr_push(struct idtab_obj *o, long index, void *value);
 /* Remove attribute number I (0-based position in attrs[]). */
 void idtab_attr_remove(struct idtab_obj *o, size_t i);
+
+/* Append an action with NARGS (at most 2) arguments, copied. */
+void idtab_action_push(struct idtab_obj *o, int action,
+		       const char *const *args, int nargs,
+		       unsigned long line);
 
 /* Every binding ever made, sorted by ID (for the summary); caller frees
  * the array, not the bindings. */

@@ -89,7 +89,12 @@ static inline PyObject *Py_NewRef(PyObject *op)
 /* gc_enable_impl and gc_disable_impl of 3.8 set this flag, no more */
 #define PyGC_Enable() (_PyRuntime.gc.enabled = 1)
 #define PyGC_Disable() (_PyRuntime.gc.enabled = 0)
+#define PyObject_GC_IsFinalized(op) _PyGC_FINALIZED(op)
+#define Py_TPFLAGS_HAVE_VECTORCALL _Py_TPFLAGS_HAVE_VECTORCALL
 #endif
+
+/* gcmodule.c's gc.DEBUG_SAVEALL, not in a header */
+#define ORACLE_DEBUG_SAVEALL (1 << 5)
 
 /* Exit statuses, as gcsim's (SPEC.md section 3), plus two of our own. */
 enum {
@@ -105,6 +110,15 @@ static struct oracle {
 	PyInterpreterState *interp;
 	struct _gc_runtime_state *gc;
 	PyObject *cls;           /* class C, for every `object` */
+	PyObject *cls_del;       /* class D (__del__), for every `delobj` */
+	PyObject *cls_legacy;    /* class L (tp_del), for every `legacyobj`;
+				    NULL unless the trace makes one */
+	PyObject *fn;            /* the C function that is D.__del__ and
+				    L.__tp_del__ */
+	PyCFunction list_clear;  /* list.clear's C function (gc.garbage) */
+	PyObject *gc_cb;         /* the callable of `gc callback` */
+	const struct sim_event *cur; /* the step being replayed, for the
+				    messages of actions run inside it */
 	PyCFunction collect_fn;  /* gc.collect's C function and its module */
 	PyObject *collect_self;
 	int collect_flags;
@@ -132,6 +146,7 @@ static struct oracle {
 	Py_ssize_t old_sizes[N_GENS]; /* cached sizes of generations 1 and 2 */
 	int old_sizes_valid;
 	Py_ssize_t collected_last_step; /* for `expect collected N` */
+	Py_ssize_t uncollectable_last_step; /* `expect uncollectable N` */
 	long building;           /* trace tuples allocated and not yet filled:
 				    no safe point until none is left */
 	int explicit_safepoints; /* a `gc safepoint` was seen: only those
@@ -368,6 +383,14 @@ static Py_ssize_t collected_total(void)
 	return n;
 }
 
+static Py_ssize_t uncollectable_total(void)
+{
+	Py_ssize_t n = 0;
+	for (int i = 0; i < N_GENS; i++)
+		n += O.gc->generation_stats[i].uncollectable;
+	return n;
+}
+
 static Py_ssize_t collections_total(void)
 {
 	Py_ssize_t n = 0;
@@ -470,6 +493,16 @@ static void hook_object(PyObject *op)
 	orig_object(op);
 }
 
+/* weakref_dealloc: untrack, unlink from the referent's list, drop the
+ * callback; no trashcan. */
+static destructor orig_weakref;
+static void hook_weakref(PyObject *op)
+{
+	O.old_sizes_valid = 0;
+	idtab_object_died(O.tab, op, O.step);
+	orig_weakref(op);
+}
+
 static void install_hooks(void)
 {
 #define HOOK(name, type)                        \
@@ -486,6 +519,7 @@ static void install_hooks(void)
 	HOOK(unicode, PyUnicode_Type);
 	HOOK(bytes, PyBytes_Type);
 	HOOK(object, PyBaseObject_Type);
+	HOOK(weakref, _PyWeakref_RefType);
 #undef HOOK
 }
 
@@ -539,12 +573,22 @@ static void gc_freeze(const struct sim_event *ev)
  * holding its references in a C array in `ref` order; tp_traverse and
  * tp_clear walk them first to last, and so does tp_dealloc, which then
  * frees it with PyObject_GC_Del.  It never has a __dict__.
+ *
+ * It is weakly referenceable, and callable, as the weakref callback it
+ * stands for (a Python function): through vectorcall, so that the call
+ * allocates nothing (tp_call would need an argument tuple), running the
+ * body the trace gave it with `on` (run_function below).  Its dealloc
+ * clears its weakrefs after untracking it, as func_dealloc does.
  */
 typedef struct {
 	PyObject_HEAD
 	Py_ssize_t len, cap;
 	PyObject **items;
+	vectorcallfunc vectorcall;
+	PyObject *weaklist;
 } gcobj_object;
+
+static void run_function(PyObject *owner, PyObject *self);
 
 static int gcobj_traverse(PyObject *op, visitproc visit, void *arg)
 {
@@ -573,26 +617,162 @@ static void gcobj_dealloc(PyObject *op)
 	PyObject_GC_UnTrack(op);
 	O.old_sizes_valid = 0;
 	idtab_object_died(O.tab, op, O.step);
+	if (g->weaklist != NULL)
+		PyObject_ClearWeakRefs(op);
 	gcobj_clear(op);
 	PyMem_Free(g->items);
 	PyObject_GC_Del(op);
+}
+
+/* Called as a weakref callback: cb(ref). */
+static PyObject *gcobj_call(PyObject *op, PyObject *const *args,
+			    size_t nargsf, PyObject *kwnames)
+{
+	if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL) {
+		PyErr_SetString(PyExc_TypeError,
+				"a gcobj is called with one argument");
+		return NULL;
+	}
+	run_function(op, args[0]);
+	Py_RETURN_NONE;
 }
 
 static PyTypeObject gcobj_type = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "oracle.gcobj",
 	.tp_basicsize = sizeof(gcobj_object),
-	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC |
+		    Py_TPFLAGS_HAVE_VECTORCALL,
 	.tp_dealloc = gcobj_dealloc,
 	.tp_traverse = gcobj_traverse,
 	.tp_clear = gcobj_clear,
+	.tp_call = PyVectorcall_Call,
+	.tp_vectorcall_offset = offsetof(gcobj_object, vectorcall),
+	.tp_weaklistoffset = offsetof(gcobj_object, weaklist),
 };
+
+/*
+ * The finalizers' function: one object, D.__del__ and L.__tp_del__, that
+ * runs the `on` body of the object being finalized.  Not a GC object, made
+ * at start-up.  It is called without allocating anything on every path:
+ *  - slot_tp_finalize looks `__del__` up with lookup_maybe_method, which
+ *    for a type with Py_TPFLAGS_METHOD_DESCRIPTOR returns it unbound and
+ *    calls it with the instance as its one argument, by vectorcall;
+ *  - _testcapi's slot_tp_del of 3.12+ looks `__tp_del__` up on the type
+ *    and calls it with the instance (PyObject_CallOneArg);
+ *  - that of 3.8 and 3.11 uses _PyObject_LookupSpecial, which binds it
+ *    through tp_descr_get and calls the result with no argument: the
+ *    descriptor remembers the instance and returns itself, so no bound
+ *    method is made, and the call that follows at once takes it back.
+ */
+/* The oracle's non-GC callables: F here and the gc callback below. */
+typedef struct {
+	PyObject_HEAD
+	vectorcallfunc vectorcall;
+	PyObject *bound; /* F: borrowed, the instance fn_get was given */
+	long calls;      /* the gc callback: calls so far */
+} fn_object;
+
+static PyObject *fn_get(PyObject *op, PyObject *obj, PyObject *type)
+{
+	(void)type;
+	if (obj != NULL && obj != Py_None)
+		((fn_object *)op)->bound = obj;
+	return Py_NewRef(op);
+}
+
+static PyObject *fn_call(PyObject *op, PyObject *const *args, size_t nargsf,
+			 PyObject *kwnames)
+{
+	fn_object *f = (fn_object *)op;
+	Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+	PyObject *self = n == 1 ? args[0] : f->bound;
+
+	f->bound = NULL;
+	if (kwnames != NULL || n > 1 || self == NULL) {
+		PyErr_SetString(PyExc_TypeError,
+				"the finalizer takes the instance alone");
+		return NULL;
+	}
+	run_function(self, self);
+	Py_RETURN_NONE;
+}
+
+static PyTypeObject fn_type = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "oracle.finalizer",
+	.tp_basicsize = sizeof(fn_object),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR |
+		    Py_TPFLAGS_HAVE_VECTORCALL,
+	.tp_call = PyVectorcall_Call,
+	.tp_vectorcall_offset = offsetof(fn_object, vectorcall),
+	.tp_descr_get = fn_get,
+};
+
+/*
+ * gc callback 1|0: append to / remove from gc.callbacks a C callable that
+ * counts its calls (phase and info are CPython's to make: the callback
+ * keeps nothing of them).  Called by vectorcall, it allocates nothing.
+ */
+static PyObject *gccb_call(PyObject *op, PyObject *const *args,
+			   size_t nargsf, PyObject *kwnames)
+{
+	(void)args;
+	(void)kwnames;
+	(void)nargsf;
+	((fn_object *)op)->calls++;
+	Py_RETURN_NONE;
+}
+
+static PyTypeObject gccb_type = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "oracle.gc_callback",
+	.tp_basicsize = sizeof(fn_object),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+	.tp_call = PyVectorcall_Call,
+	.tp_vectorcall_offset = offsetof(fn_object, vectorcall),
+};
+
+/* One object of TYPE called by CALL, made at start-up (PyType_Ready makes
+ * a dict). */
+static PyObject *fn_new(PyTypeObject *type, vectorcallfunc call)
+{
+	if (PyType_Ready(type) < 0)
+		die_python(NULL, type->tp_name);
+	fn_object *f = PyObject_New(fn_object, type);
+	if (f == NULL)
+		die_python(NULL, type->tp_name);
+	f->vectorcall = call;
+	f->bound = NULL;
+	f->calls = 0;
+	return (PyObject *)f;
+}
+
+static void gc_callback(const struct sim_event *ev, int add)
+{
+	PyObject *list = O.gc->callbacks, *cb = O.gc_cb;
+
+	if (add) {
+		if (PyList_Append(list, cb) < 0)
+			die_python(ev, "gc.callbacks.append");
+		return;
+	}
+	for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++)
+		if (PyList_GET_ITEM(list, i) == cb) {
+			if (PySequence_DelItem(list, i) < 0)
+				die_python(ev, "gc.callbacks.remove");
+			return;
+		}
+	die(EXIT_TRACE, ev, "no callback of the trace is in gc.callbacks");
+}
 
 /* At start-up, before the freeze: whatever PyType_Ready makes is frozen. */
 static void gcobj_ready(void)
 {
 	if (PyType_Ready(&gcobj_type) < 0)
 		die_python(NULL, "PyType_Ready(gcobj)");
+	O.fn = fn_new(&fn_type, fn_call);
+	O.gc_cb = fn_new(&gccb_type, gccb_call);
 }
 
 static PyObject *gcobj_new(void)
@@ -603,6 +783,8 @@ static PyObject *gcobj_new(void)
 		return NULL;
 	g->len = g->cap = 0;
 	g->items = NULL;
+	g->vectorcall = gcobj_call;
+	g->weaklist = NULL;
 	PyObject_GC_Track(g);
 	return (PyObject *)g;
 }
@@ -646,7 +828,54 @@ static int gcobj_remove(PyObject *op, PyObject *v)
 /* ------------------------------------------------------------------ */
 /* Start-up */
 
-static void start_python(void)
+/*
+ * class L, wrapped by _testcapi.with_tp_del (it sets the type's tp_del to
+ * its slot_tp_del, which calls __tp_del__): made only for a trace that
+ * makes a `legacyobj`, since importing _testcapi adds much to the frozen
+ * start-up state.  An interpreter without it skips the trace.
+ */
+static void make_legacy_class(PyObject *globals)
+{
+	PyObject *testcapi = PyImport_ImportModule("_testcapi");
+	PyObject *wrap = testcapi ? PyObject_GetAttrString(testcapi,
+							   "with_tp_del")
+				  : NULL;
+	if (wrap == NULL) {
+		PyErr_Clear();
+		fflush(stdout);
+		fprintf(stderr, "oracle: skip: %s: the trace makes a legacyobj "
+			"and this interpreter has no %s\n", O.path,
+			testcapi ? "_testcapi.with_tp_del" : "_testcapi");
+		exit(EXIT_SKIP);
+	}
+	PyObject *r = PyRun_String("class L:\n    __tp_del__ = _oracle_fn\n",
+				   Py_file_input, globals, globals);
+	if (r == NULL)
+		die_python(NULL, "class L");
+	Py_DECREF(r);
+	PyObject *cls = PyDict_GetItemString(globals, "L");
+	if (cls == NULL)
+		die(EXIT_PYTHON, NULL, "class L was not defined");
+	O.cls_legacy = PyObject_CallFunctionObjArgs(wrap, cls, NULL);
+	if (O.cls_legacy == NULL)
+		die_python(NULL, "_testcapi.with_tp_del(L)");
+	if (((PyTypeObject *)O.cls_legacy)->tp_del == NULL)
+		die(EXIT_PYTHON, NULL, "with_tp_del(L) set no tp_del");
+	Py_DECREF(wrap);
+	Py_DECREF(testcapi);
+}
+
+/* list.clear's C function, for gc.garbage.clear() without the call. */
+static PyCFunction find_list_clear(void)
+{
+	for (PyMethodDef *m = PyList_Type.tp_methods; m && m->ml_name; m++)
+		if (strcmp(m->ml_name, "clear") == 0 &&
+		    m->ml_flags == METH_NOARGS)
+			return m->ml_meth;
+	die(EXIT_PYTHON, NULL, "list.clear is not a METH_NOARGS method");
+}
+
+static void start_python(int need_legacy)
 {
 	PyConfig config;
 	PyStatus st;
@@ -703,11 +932,23 @@ static void start_python(void)
 	if (main_mod == NULL)
 		die_python(NULL, "import __main__");
 	PyObject *globals = PyModule_GetDict(main_mod);
-	PyObject *r = PyRun_String("class C:\n    pass\n", Py_file_input,
-				  globals, globals);
+	gcobj_ready();
+	if (PyDict_SetItemString(globals, "_oracle_fn", O.fn) < 0)
+		die_python(NULL, "_oracle_fn");
+	PyObject *r = PyRun_String("class C:\n    pass\n"
+				   "class D:\n    __del__ = _oracle_fn\n",
+				   Py_file_input, globals, globals);
 	if (r == NULL)
 		die_python(NULL, "class C");
 	Py_DECREF(r);
+	O.cls_del = PyDict_GetItemString(globals, "D");
+	if (O.cls_del == NULL ||
+	    ((PyTypeObject *)O.cls_del)->tp_finalize == NULL)
+		die(EXIT_PYTHON, NULL, "class D has no tp_finalize");
+	Py_INCREF(O.cls_del);
+	if (need_legacy)
+		make_legacy_class(globals);
+	O.list_clear = find_list_clear();
 	O.cls = PyDict_GetItemString(globals, "C");
 	if (O.cls == NULL)
 		die(EXIT_PYTHON, NULL, "class C was not defined");
@@ -735,7 +976,6 @@ static void start_python(void)
 	O.tab = idtab_new();
 	O.next_key = 1000000;
 	install_hooks();
-	gcobj_ready();
 
 	/*
 	 * Make the interpreter clean.  A collection that start-up may have
@@ -776,6 +1016,10 @@ static void start_python(void)
 			    i, gen_size(i));
 	if (!O.gc->enabled)
 		die(EXIT_PYTHON, NULL, "the collector is disabled at start-up");
+	if (O.gc->garbage == NULL || PyList_GET_SIZE(O.gc->garbage) != 0 ||
+	    O.gc->debug != 0)
+		die(EXIT_PYTHON, NULL, "gc.garbage is not empty or gc debugging "
+		    "is on at start-up");
 }
 
 /* ------------------------------------------------------------------ */
@@ -926,6 +1170,15 @@ static PyObject *make_object(const struct sim_event *ev, int *exact)
 	case SIM_T_OBJECT:
 		op = PyObject_CallNoArgs(O.cls);
 		break;
+	case SIM_T_DELOBJ:
+		op = PyObject_CallNoArgs(O.cls_del);
+		break;
+	case SIM_T_LEGACYOBJ:
+		if (O.cls_legacy == NULL)
+			die(EXIT_TRACE, ev, "a legacyobj needs a trace "
+			    "file, not stdin (class L is made at start-up)");
+		op = PyObject_CallNoArgs(O.cls_legacy);
+		break;
 	case SIM_T_GCOBJ:
 		op = gcobj_new();
 		break;
@@ -999,19 +1252,13 @@ static struct idtab_binding *do_alloc(const struct sim_event *ev)
 	return b;
 }
 
-static void do_ref(const struct sim_event *ev)
+/* SRC.add(DST), SRC and DST named SNAME and DNAME in messages; for the
+ * event and for an `on` action. */
+static void add_ref(const struct sim_event *ev, struct idtab_obj *src,
+		    struct idtab_obj *dst, const char *sname,
+		    const char *dname)
 {
-	struct idtab_obj *src = live(ev, ev->id);
-	PyObject *s = src->ptr;
-
-	if (ev->dst == NULL) { /* a root reference */
-		Py_INCREF(s);
-		src->roots++;
-		return;
-	}
-
-	struct idtab_obj *dst = live(ev, ev->dst);
-	PyObject *d = dst->ptr;
+	PyObject *s = src->ptr, *d = dst->ptr;
 	int rc = 0;
 
 	/* The program holds both operands while it runs `src.add(dst)`;
@@ -1037,10 +1284,12 @@ static void do_ref(const struct sim_event *ev)
 		if (rc < 0 && PyErr_ExceptionMatches(PyExc_TypeError)) {
 			PyErr_Clear();
 			die(EXIT_TRACE, ev, "unhashable set member '%s'",
-			    ev->dst);
+			    dname);
 		}
 		break;
-	case SIM_T_OBJECT: {
+	case SIM_T_OBJECT:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ: {
 		long idx = src->next_attr++;
 		rc = PyObject_SetAttr(s, attr_name(idx), d);
 		if (rc == 0)
@@ -1053,7 +1302,7 @@ static void do_ref(const struct sim_event *ev)
 	case SIM_T_TUPLE:
 		if (src->tuple_fill >= src->tuple_len)
 			die(EXIT_TRACE, ev, "tuple '%s' is already full (%ld)",
-			    ev->id, src->tuple_len);
+			    sname, src->tuple_len);
 		Py_INCREF(d);
 		PyTuple_SET_ITEM(s, src->tuple_fill, d);
 		if (++src->tuple_fill == src->tuple_len)
@@ -1061,7 +1310,7 @@ static void do_ref(const struct sim_event *ev)
 		break;
 	default:
 		die(EXIT_TRACE, ev, "ref from a non-container '%s' (%s)",
-		    ev->id, sim_type_name((enum sim_type)src->type));
+		    sname, sim_type_name((enum sim_type)src->type));
 	}
 	if (rc < 0)
 		die_python(ev, "ref");
@@ -1069,10 +1318,23 @@ static void do_ref(const struct sim_event *ev)
 	Py_DECREF(s);
 }
 
-static void do_unref(const struct sim_event *ev)
+static void do_ref(const struct sim_event *ev)
 {
 	struct idtab_obj *src = live(ev, ev->id);
-	struct idtab_obj *dst = live(ev, ev->dst);
+
+	if (ev->dst == NULL) { /* a root reference */
+		Py_INCREF((PyObject *)src->ptr);
+		src->roots++;
+		return;
+	}
+	add_ref(ev, src, live(ev, ev->dst), ev->id, ev->dst);
+}
+
+/* SRC.remove(DST), for the event and for an `on` action. */
+static void remove_ref(const struct sim_event *ev, struct idtab_obj *src,
+		       struct idtab_obj *dst, const char *sname,
+		       const char *dname)
+{
 	PyObject *s = src->ptr, *d = dst->ptr;
 	int rc = 0, found = 0;
 
@@ -1107,6 +1369,8 @@ static void do_unref(const struct sim_event *ev)
 			rc = 0;
 		break;
 	case SIM_T_OBJECT:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		for (size_t i = 0; i < src->nattrs; i++)
 			if (src->attrs[i].value == d) {
 				long idx = src->attrs[i].index;
@@ -1120,31 +1384,167 @@ static void do_unref(const struct sim_event *ev)
 		found = gcobj_remove(s, d);
 		break;
 	case SIM_T_TUPLE:
-		die(EXIT_TRACE, ev, "unref on a tuple '%s'", ev->id);
+		die(EXIT_TRACE, ev, "unref on a tuple '%s'", sname);
 	default:
 		die(EXIT_TRACE, ev, "unref from a non-container '%s' (%s)",
-		    ev->id, sim_type_name((enum sim_type)src->type));
+		    sname, sim_type_name((enum sim_type)src->type));
 	}
 	if (rc < 0)
 		die_python(ev, "unref");
 	if (!found)
-		die(EXIT_TRACE, ev, "'%s' holds no reference to '%s'", ev->id,
-		    ev->dst);
+		die(EXIT_TRACE, ev, "'%s' holds no reference to '%s'", sname,
+		    dname);
 	/* Careful: either may die here, and with it the records. */
 	Py_DECREF(d);
 	Py_DECREF(s);
 }
 
-static void do_del(const struct sim_event *ev)
+static void do_unref(const struct sim_event *ev)
 {
-	struct idtab_obj *o = live(ev, ev->id);
+	struct idtab_obj *src = live(ev, ev->id);
+	remove_ref(ev, src, live(ev, ev->dst), ev->id, ev->dst);
+}
+
+/* Drop one root reference the trace holds to O, named NAME. */
+static void drop_root(const struct sim_event *ev, struct idtab_obj *o,
+		      const char *name)
+{
 	if (o->roots <= 0)
-		die(EXIT_TRACE, ev, "no root reference to '%s' is held",
-		    ev->id);
+		die(EXIT_TRACE, ev, "no root reference to '%s' is held", name);
 	o->roots--;
 	Py_DECREF((PyObject *)o->ptr); /* may free o */
 }
 
+static void do_del(const struct sim_event *ev)
+{
+	drop_root(ev, live(ev, ev->id), ev->id);
+}
+
+/*
+ * weakref ID TARGET [CALLBACK]: weakref.ref(TARGET[, CALLBACK]), by
+ * PyWeakref_NewRef, which returns TARGET's callback-less weakref when it
+ * has one and no callback is given (ID then names that one too).
+ */
+static struct idtab_binding *do_weakref(const struct sim_event *ev)
+{
+	PyObject *cb = NULL;
+
+	need_fresh(ev);
+	struct idtab_obj *target = live(ev, ev->dst);
+	if (ev->id2 != NULL) {
+		struct idtab_obj *c = live(ev, ev->id2);
+		if (c->type != SIM_T_GCOBJ)
+			die(EXIT_TRACE, ev, "the callback '%s' is a %s, not a "
+			    "gcobj", ev->id2,
+			    sim_type_name((enum sim_type)c->type));
+		cb = c->ptr;
+	}
+	PyObject *w = PyWeakref_NewRef(target->ptr, cb);
+	if (w == NULL) {
+		if (!PyErr_ExceptionMatches(PyExc_TypeError))
+			die_python(ev, "weakref");
+		PyErr_Clear();
+		die(EXIT_TRACE, ev, "cannot create weak reference to '%s' "
+		    "object", Py_TYPE((PyObject *)target->ptr)->tp_name);
+	}
+	struct idtab_binding *b = idtab_bind(O.tab, ev->id, w,
+					     SIM_T_WEAKREF, 1);
+	b->obj->roots++; /* PyWeakref_NewRef returned a new reference */
+	return b;
+}
+
+/* on ID ACTION ARGS...: one more action of ID's function. */
+static void do_on(const struct sim_event *ev)
+{
+	struct idtab_obj *o = live(ev, ev->id);
+
+	if (o->type != SIM_T_DELOBJ && o->type != SIM_T_LEGACYOBJ &&
+	    o->type != SIM_T_GCOBJ)
+		die(EXIT_TRACE, ev, "'%s' (%s) has no function to run actions",
+		    ev->id, sim_type_name((enum sim_type)o->type));
+	idtab_action_push(o, (int)ev->on_action, ev->items, ev->nitems,
+			  ev->line);
+}
+
+/* The object an action's argument K names when the function runs. */
+static struct idtab_obj *action_obj(const struct idtab_action *a, int k,
+				    PyObject *self)
+{
+	const char *name = a->args[k];
+
+	if (strcmp(name, SIM_ON_SELF) == 0) {
+		struct idtab_obj *o = idtab_find_obj(O.tab, self);
+		if (o == NULL)
+			die(EXIT_TRACE, O.cur, "'self' of the `on` line %lu is "
+			    "an object the trace did not name", a->line);
+		return o;
+	}
+	struct idtab_binding *b = idtab_lookup(O.tab, name);
+	if (b == NULL)
+		die(EXIT_TRACE, O.cur, "'%s' (`on` line %lu) was never "
+		    "allocated", name, a->line);
+	if (b->obj == NULL)
+		die(EXIT_TRACE, O.cur, "'%s' (`on` line %lu) is dead (freed at "
+		    "step %lu)", name, a->line, b->died_step);
+	/* An instance whose weakref callbacks run has no reference left
+	 * (subtype_dealloc reports its death only afterwards): no code can
+	 * reach it. */
+	if (Py_REFCNT((PyObject *)b->obj->ptr) <= 0)
+		die(EXIT_TRACE, O.cur, "'%s' (`on` line %lu) is being freed",
+		    name, a->line);
+	return b->obj;
+}
+
+static void run_action(const struct idtab_action *a, PyObject *self)
+{
+	switch ((enum sim_on_action)a->action) {
+	case SIM_ON_REF:
+		add_ref(O.cur, action_obj(a, 0, self), action_obj(a, 1, self),
+			a->args[0], a->args[1]);
+		break;
+	case SIM_ON_UNREF:
+		remove_ref(O.cur, action_obj(a, 0, self),
+			   action_obj(a, 1, self), a->args[0], a->args[1]);
+		break;
+	case SIM_ON_BIND: {
+		struct idtab_binding *b = idtab_lookup(O.tab, a->args[0]);
+		if (b != NULL && b->obj != NULL)
+			die(EXIT_TRACE, O.cur, "'%s' (`on` line %lu) is still "
+			    "alive", a->args[0], a->line);
+		struct idtab_obj *o = action_obj(a, 1, self);
+		b = idtab_bind(O.tab, a->args[0], o->ptr, o->type, o->exact);
+		Py_INCREF((PyObject *)o->ptr);
+		b->obj->roots++;
+		break;
+	}
+	case SIM_ON_DEL:
+		drop_root(O.cur, action_obj(a, 0, self), a->args[0]);
+		break;
+	}
+}
+
+/*
+ * The body of OWNER's function (its finalizer, or the weakref callback a
+ * gcobj stands for) with `self` = SELF.  The caller holds OWNER for the
+ * whole call (slot_tp_finalize's and slot_tp_del's temporary resurrection,
+ * the weakref's callback reference moved to a local), so its record and
+ * action list stay.  Allocates only what the actions do.
+ */
+static void run_function(PyObject *owner, PyObject *self)
+{
+	struct idtab_obj *o = idtab_find_obj(O.tab, owner);
+
+	/* A finalizer runs with its object re-tracked into generation 0
+	 * (subtype_dealloc), from whatever generation it was in; if it
+	 * resurrects, no death tells the size cache. */
+	O.old_sizes_valid = 0;
+	if (o == NULL)
+		return;
+	for (struct idtab_binding *b = o->ids; b != NULL; b = b->next_same)
+		b->called++;
+	for (size_t i = 0; i < o->nactions; i++)
+		run_action(&o->actions[i], self);
+}
 /*
  * gc.unfreeze() is one gc_list_merge(permanent, generation 2), counts
  * untouched (3.11-3.13).  Called for real it would also thaw the
@@ -1182,6 +1582,19 @@ static void gc_unfreeze(const struct sim_event *ev)
 	_PyGCHead_SET_PREV(gen2, last);
 }
 
+/* gc.get_freeze_count() of the trace's world: the permanent list after
+ * the start-up part (see gc_unfreeze). */
+static Py_ssize_t frozen_count(void)
+{
+	PyGC_Head *perm = &O.gc->permanent_generation.head;
+	Py_ssize_t n = 0;
+
+	for (PyGC_Head *g = _PyGCHead_NEXT(O.frozen_tail); g != perm;
+	     g = _PyGCHead_NEXT(g))
+		n++;
+	return n;
+}
+
 static void do_gc(const struct sim_event *ev)
 {
 	switch (ev->action) {
@@ -1205,9 +1618,21 @@ static void do_gc(const struct sim_event *ev)
 	case SIM_GC_SAFEPOINT:
 		O.explicit_safepoints = 1;
 		break;
-	default:
-		die(EXIT_TRACE, ev, "this oracle cannot run gc %s yet",
-		    sim_gc_action_name(ev->action));
+	case SIM_GC_SAVEALL:
+		/* gc.set_debug(gc.DEBUG_SAVEALL) or gc.set_debug(0) */
+		O.gc->debug = ev->nums[0] ? ORACLE_DEBUG_SAVEALL : 0;
+		break;
+	case SIM_GC_CLEARGARBAGE: {
+		/* gc.garbage.clear(): list.clear's own code */
+		PyObject *r = O.list_clear(O.gc->garbage, NULL);
+		if (r == NULL)
+			die_python(ev, "gc.garbage.clear");
+		Py_DECREF(r);
+		break;
+	}
+	case SIM_GC_CALLBACK:
+		gc_callback(ev, ev->nums[0] != 0);
+		break;
 	}
 }
 
@@ -1253,6 +1678,13 @@ static void put_state(void)
 	printf("]");
 }
 
+/* An instance of one of the classes C, D, L. */
+static int is_instance_type(int type)
+{
+	return type == SIM_T_OBJECT || type == SIM_T_DELOBJ ||
+	       type == SIM_T_LEGACYOBJ;
+}
+
 /* Diagnostics for --verbose: tracking of the named object, and for
  * instances where their attributes live. */
 static void put_verbose(struct idtab_obj *o)
@@ -1261,9 +1693,10 @@ static void put_verbose(struct idtab_obj *o)
 		return;
 	PyObject *op = o->ptr;
 	if (PyObject_IS_GC(op))
-		printf(",\"tracked\":%s,\"gen\":%d",
-		       is_tracked(op) ? "true" : "false", gen_of(op));
-	if (o->type == SIM_T_OBJECT) {
+		printf(",\"tracked\":%s,\"gen\":%d,\"finalized\":%s",
+		       is_tracked(op) ? "true" : "false", gen_of(op),
+		       PyObject_GC_IsFinalized(op) ? "true" : "false");
+	if (is_instance_type(o->type)) {
 		PyObject *d = instance_dict(op);
 		printf(",\"inst\":{\"dict\":%s", d ? "true" : "false");
 		if (d != NULL)
@@ -1271,7 +1704,7 @@ static void put_verbose(struct idtab_obj *o)
 			       is_tracked(d) ? "true" : "false");
 #if PY_VERSION_HEX >= 0x030B0000 /* 3.8's keys object is opaque */
 		PyDictKeysObject *k =
-			((PyHeapTypeObject *)O.cls)->ht_cached_keys;
+			((PyHeapTypeObject *)Py_TYPE(op))->ht_cached_keys;
 		if (k != NULL)
 			printf(",\"keys_nentries\":%zd,\"keys_usable\":%zd",
 			       k->dk_nentries, k->dk_usable);
@@ -1508,6 +1941,88 @@ static void check_expect(const struct sim_event *ev)
 			expect_failed(ev, "expected collected %ld, found %zd",
 				      ev->nums[0], O.collected_last_step);
 		break;
+	case SIM_EXPECT_FINALIZED:
+	case SIM_EXPECT_UNFINALIZED: {
+		int want = ev->expect == SIM_EXPECT_FINALIZED;
+		const char *w = want ? "finalized" : "unfinalized";
+		if (op == NULL)
+			expect_failed(ev, "expected %s %s, found %s", w, ev->id,
+				      not_live(ev->id, buf, sizeof buf));
+		else if ((PyObject_IS_GC(op) &&
+			  PyObject_GC_IsFinalized(op)) != want)
+			expect_failed(ev, "expected %s %s, found %s", w, ev->id,
+				      want ? "unfinalized" : "finalized");
+		break;
+	}
+	case SIM_EXPECT_CLEARED:
+	case SIM_EXPECT_REFERENT: {
+		int cleared = ev->expect == SIM_EXPECT_CLEARED;
+		PyObject *want = cleared ? Py_None : live_or_null(ev->id2);
+		if (op == NULL || !PyWeakref_CheckRef(op)) {
+			expect_failed(ev, "expected %s %s, found %s",
+				      cleared ? "cleared" : "referent", ev->id,
+				      op ? "no weakref" :
+				      not_live(ev->id, buf, sizeof buf));
+			break;
+		}
+		PyObject *got = ((PyWeakReference *)op)->wr_object;
+		if (want == NULL)
+			expect_failed(ev, "expected referent %s %s, found %s",
+				      ev->id, ev->id2,
+				      not_live(ev->id2, buf, sizeof buf));
+		else if (got != want) {
+			struct idtab_obj *g = idtab_find_obj(O.tab, got);
+			expect_failed(ev, "expected %s %s%s%s, found %s%s",
+				      cleared ? "cleared" : "referent", ev->id,
+				      cleared ? "" : " ", cleared ? "" : ev->id2,
+				      got == Py_None ? "cleared" :
+				      g && g->ids ? "referent " : "a referent",
+				      got != Py_None && g && g->ids ?
+				      g->ids->id : "");
+		}
+		break;
+	}
+	case SIM_EXPECT_CALLED: {
+		struct idtab_binding *b = idtab_lookup(O.tab, ev->id);
+		long got = b ? b->called : 0;
+		if (b == NULL)
+			expect_failed(ev, "expected called %s %ld, found never "
+				      "allocated", ev->id, ev->nums[0]);
+		else if (got != ev->nums[0])
+			expect_failed(ev, "expected called %s %ld, found %ld",
+				      ev->id, ev->nums[0], got);
+		break;
+	}
+	case SIM_EXPECT_GARBAGE:
+		if (PyList_GET_SIZE(O.gc->garbage) != ev->nums[0])
+			expect_failed(ev, "expected garbage %ld, found %zd",
+				      ev->nums[0],
+				      PyList_GET_SIZE(O.gc->garbage));
+		break;
+	case SIM_EXPECT_FROZEN:
+		if (frozen_count() != ev->nums[0])
+			expect_failed(ev, "expected frozen %ld, found %zd",
+				      ev->nums[0], frozen_count());
+		break;
+	case SIM_EXPECT_UNCOLLECTABLE:
+		if (O.uncollectable_last_step != ev->nums[0])
+			expect_failed(ev, "expected uncollectable %ld, found %zd",
+				      ev->nums[0], O.uncollectable_last_step);
+		break;
+	case SIM_EXPECT_STATS: {
+		long g = ev->nums[0];
+		if (g < 0 || g >= N_GENS)
+			die(EXIT_TRACE, ev, "no generation %ld", g);
+		const struct gc_generation_stats *st =
+			&O.gc->generation_stats[g];
+		if (st->collected != ev->nums[1] ||
+		    st->uncollectable != ev->nums[2])
+			expect_failed(ev, "expected stats %ld %ld %ld, found "
+				      "%ld %zd %zd", g, ev->nums[1],
+				      ev->nums[2], g, st->collected,
+				      st->uncollectable);
+		break;
+	}
 	case SIM_EXPECT_FREELIST: {
 		int got;
 		char what[32];
@@ -1541,9 +2056,6 @@ static void check_expect(const struct sim_event *ev)
 				      what, ev->nums[0], got);
 		break;
 	}
-	default:
-		die(EXIT_TRACE, ev, "this oracle cannot check expect %s yet",
-		    sim_expect_name(ev->expect));
 	}
 }
 
@@ -1611,9 +2123,11 @@ static void replay_step(const struct sim_event *ev)
 	struct idtab_obj *vobj = NULL;
 	int named_exact = 0;
 	Py_ssize_t collected_before = collected_total();
+	Py_ssize_t uncollectable_before = uncollectable_total();
 	Py_ssize_t collections_before = collections_total();
 
 	O.step++;
+	O.cur = ev;
 	idtab_clear_freed(O.tab);
 
 	/* The object whose refcount the step reports: the ID, or DST. */
@@ -1652,9 +2166,15 @@ static void replay_step(const struct sim_event *ev)
 	case SIM_OP_GC:
 		do_gc(ev);
 		break;
+	case SIM_OP_WEAKREF:
+		named = do_weakref(ev);
+		named_exact = 1;
+		break;
+	case SIM_OP_ON: /* no refcount to report, as gcsim */
+		do_on(ev);
+		break;
 	default:
-		die(EXIT_TRACE, ev, "this oracle cannot run %s yet",
-		    sim_op_name(ev->op));
+		die(EXIT_TRACE, ev, "'%s' is not a step", sim_op_name(ev->op));
 	}
 
 #if PY_VERSION_HEX >= 0x030C0000
@@ -1671,19 +2191,49 @@ static void replay_step(const struct sim_event *ev)
 		die_python(ev, sim_op_name(ev->op));
 
 	O.collected_last_step = collected_total() - collected_before;
+	O.uncollectable_last_step = uncollectable_total() - uncollectable_before;
 	if (collections_total() != collections_before || ev->op == SIM_OP_GC)
 		O.old_sizes_valid = 0;
 
 	if (O.verbose) {
 		if (ev->op == SIM_OP_REF || ev->op == SIM_OP_UNREF) {
 			struct idtab_binding *sb = idtab_lookup(O.tab, ev->id);
-			if (sb && sb->obj && sb->obj->type == SIM_T_OBJECT)
+			if (sb && sb->obj && is_instance_type(sb->obj->type))
 				vobj = sb->obj;
 		}
 		if (vobj == NULL && named != NULL)
 			vobj = named->obj;
 	}
 	emit_step(ev, named, named_exact, vobj);
+}
+
+/*
+ * Whether the trace makes a `legacyobj`: read once before start-up, which
+ * then prepares class L (and imports _testcapi) only for such a trace.
+ * A read error is left to the real reading.
+ */
+static int trace_needs_legacy(const char *path)
+{
+	struct sim_diag diag;
+	sim_reader *rd;
+	int need = 0;
+
+	if (strcmp(path, "-") == 0)
+		return 0; /* stdin cannot be read twice */
+	memset(&diag, 0, sizeof diag);
+	if (sim_reader_open(&rd, path, SIM_FMT_AUTO, &diag) != SIM_OK)
+		return 0;
+	for (;;) {
+		struct sim_event ev;
+		if (sim_reader_next(rd, &ev, &diag) != SIM_OK)
+			break;
+		if (ev.op == SIM_OP_ALLOC && ev.type == SIM_T_LEGACYOBJ) {
+			need = 1;
+			break;
+		}
+	}
+	sim_reader_free(rd);
+	return need;
 }
 
 static void usage(FILE *f)
@@ -1774,7 +2324,7 @@ int main(int argc, char **argv)
 	}
 	O.path = sim_reader_path(rd);
 
-	start_python();
+	start_python(trace_needs_legacy(argv[optind]));
 	if (nthr > 0)
 		apply_threshold(thr, nthr, 0);
 
