@@ -107,6 +107,7 @@ export class Replay {
 		this.failedLines = new Set();
 		this.collectedLastStep = 0;
 		this.uncollectableLastStep = 0;
+		this.explicitSafepoints = false;
 		this.actionError = null;
 		this.stepLine = 0;
 		this.oldSizes = null; /* cached lengths of old[0], old[1], permanent */
@@ -693,6 +694,10 @@ export class Replay {
 		case "cleargarbage":
 			it.clearGarbage();
 			break;
+		case "safepoint":
+			/* From the first one on, only these end at a safe point. */
+			this.explicitSafepoints = true;
+			break;
 		default:
 			throw this.fail(3, ev, `unknown gc action '${ev.action}'`);
 		}
@@ -995,8 +1000,12 @@ export class Replay {
 		if (this.actionError)
 			throw this.actionError;
 		/* The safe point: a collection scheduled in the step runs now,
-		 * unless a trace tuple is being filled. */
-		if (this.building === 0 && m._PyErr_CheckSignals() < 0)
+		 * unless a trace tuple is being filled.  Every step ends at one
+		 * until the trace's first `gc safepoint`; from then on only those
+		 * (the events between them are C code, as in oracle.c). */
+		const safe = this.building === 0 &&
+			(!this.explicitSafepoints || (ev.op === "gc" && ev.action === "safepoint"));
+		if (safe && m._PyErr_CheckSignals() < 0)
 			throw it.pythonError("PyErr_CheckSignals");
 		if (this.actionError)
 			throw this.actionError;
