@@ -218,6 +218,19 @@ def del_cycle():
     check(t + " same w3 w4", w3 is w4, True)
     del c
     check(t + " cleared w3", w3(), None)
+    box = {}
+
+    def cb4(wr):
+        del box["wk"]
+
+    gc.collect()  # the garbage of before
+    k = Obj()
+    k.me = k
+    box["wk"] = weakref.ref(k, cb4)
+    awk = id(box["wk"])
+    del k
+    n = gc.collect()
+    check(t + " a weakref freed by its callback counts", (n, alive(awk)), (2, False))
 
 
 def resurrect_collect():
