@@ -59,7 +59,7 @@ const TP_FREE = 160, TP_DEL = 188, TP_FINALIZE = 196;
  * _PyGC_PREV_MASK_FINALIZED. */
 const WR_OBJECT = 8, PREV_MASK_FINALIZED = 1;
 /* gc state: debug flags (gc.set_debug) and the gc.garbage list. */
-const GC_DEBUG = 12, GC_GARBAGE = 120;
+const GC_DEBUG = 12, GC_GARBAGE = 120, GC_CALLBACKS = 124;
 const TUPLE_ITEMS = 16, LIST_SIZE = 8, LIST_ITEMS = 12;
 const HAVE_GC = 1 << 14;
 const IMMORTAL_MIN = 1 << 30; /* _Py_IMMORTAL_MINIMUM_REFCNT, 32-bit */
@@ -440,6 +440,15 @@ export class Interp {
 		this.setI32(this.legacyCls + TP_FREE, free);
 
 		this.makeGcobjType(cstr, none);
+		/* `gc callback 1`'s callable: a gcobj of the oracle's own whose
+		 * vectorcall only counts; made now, so hidden like the rest. */
+		this.gcCallbackCalls = 0;
+		this.gcCallback = this.newGcobj();
+		this.check(this.gcCallback, "gc callback");
+		this.setI32(this.gcCallback + GCOBJ_VECTORCALL, m.addFunction(() => {
+			this.gcCallbackCalls++;
+			return none();
+		}, "iiiii"));
 		this.clearName = this.check(m._PyUnicode_InternFromString(this.putString("clear")), "intern");
 	}
 
@@ -540,6 +549,23 @@ export class Interp {
 		return g ? this.i32(g + LIST_SIZE) : 0;
 	}
 	setDebug(flags) { this.setI32(this.gc + GC_DEBUG, flags); }
+
+	/* gc.callbacks.append(cb) / gc.callbacks.remove(cb), cb the oracle's
+	 * callable; false if it was not there to remove. */
+	setGcCallback(on) {
+		const m = this.m, l = this.i32(this.gc + GC_CALLBACKS);
+		if (on) {
+			if (m._PyList_Append(l, this.gcCallback) < 0)
+				throw this.pythonError("gc.callbacks.append");
+			return true;
+		}
+		const i = this.listItems(l).indexOf(this.gcCallback);
+		if (i < 0)
+			return false;
+		if (m._PySequence_DelItem(l, i) < 0)
+			throw this.pythonError("gc.callbacks.remove");
+		return true;
+	}
 
 	/* gc.garbage.clear(): list.clear through its method, as Python calls it. */
 	clearGarbage() {

@@ -694,6 +694,12 @@ export class Replay {
 		case "cleargarbage":
 			it.clearGarbage();
 			break;
+		case "callback":
+			/* gc.callbacks.append(cb) / .remove(cb); Python's remove of a
+			 * callback not in the list raises ValueError */
+			if (!it.setGcCallback(ev.values[0] !== 0))
+				throw this.fail(3, ev, "gc callback 0: no callback is registered");
+			break;
 		case "safepoint":
 			/* From the first one on, only these end at a safe point. */
 			this.explicitSafepoints = true;
