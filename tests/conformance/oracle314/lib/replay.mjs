@@ -789,12 +789,14 @@ export class Replay {
 			break;
 		}
 		case "tracked":
-		case "untracked": {
-			const want = k === "tracked";
+		case "untracked":
+		case "finalized":
+		case "unfinalized": {
+			const flag = k.replace(/^un/, ""), want = k === flag;
 			if (!op)
 				this.expectFailed(ev, `expected ${k} ${id}, found ${this.notLive(id)}`);
-			else if (it.isTracked(op) !== want)
-				this.expectFailed(ev, `expected ${k} ${id}, found ${want ? "untracked" : "tracked"}`);
+			else if ((flag === "tracked" ? it.isTracked(op) : it.isFinalized(op)) !== want)
+				this.expectFailed(ev, `expected ${k} ${id}, found ${want ? "un" + flag : flag}`);
 			break;
 		}
 		case "gen": {
@@ -834,15 +836,6 @@ export class Replay {
 			if (this.uncollectableLastStep !== ev.value)
 				this.expectFailed(ev, `expected uncollectable ${ev.value}, found ${this.uncollectableLastStep}`);
 			break;
-		case "finalized":
-		case "unfinalized": {
-			const want = k === "finalized";
-			if (!op)
-				this.expectFailed(ev, `expected ${k} ${id}, found ${this.notLive(id)}`);
-			else if (it.isFinalized(op) !== want)
-				this.expectFailed(ev, `expected ${k} ${id}, found ${want ? "unfinalized" : "finalized"}`);
-			break;
-		}
 		case "cleared":
 		case "referent": {
 			const w = this.weakrefOf(ev, id);
