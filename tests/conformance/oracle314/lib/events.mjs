@@ -131,7 +131,7 @@ function unquote(q, n) {
 const FIRST_WORD = {
 	alloc: ["alloc"], ref: ["ref"], unref: ["unref"], del: ["del", "unref"],
 	collect: ["collect"], gc: ["gc"], expect: ["expect"], setting: ["#:"],
-	pack: ["pack"],
+	pack: ["pack"], weakref: ["weakref"], on: ["on"],
 };
 
 function mismatch(what) {

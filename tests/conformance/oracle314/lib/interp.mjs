@@ -53,6 +53,13 @@ const DEBUG_OFFSETS = [
 export const GC_OFFSET = 3740;
 export const FREELISTS_OFFSET = 5800;
 const TP_FLAGS = 84, TP_NAME = 12;
+/* PyTypeObject slots read or replaced for the finalizer classes. */
+const TP_FREE = 160, TP_DEL = 188, TP_FINALIZE = 196;
+/* PyWeakReference: wr_object after the header; _gc_prev's low bit is
+ * _PyGC_PREV_MASK_FINALIZED. */
+const WR_OBJECT = 8, PREV_MASK_FINALIZED = 1;
+/* gc state: debug flags (gc.set_debug) and the gc.garbage list. */
+const GC_DEBUG = 12, GC_GARBAGE = 120, GC_CALLBACKS = 124;
 const TUPLE_ITEMS = 16, LIST_SIZE = 8, LIST_ITEMS = 12;
 const HAVE_GC = 1 << 14;
 const IMMORTAL_MIN = 1 << 30; /* _Py_IMMORTAL_MINIMUM_REFCNT, 32-bit */
@@ -60,6 +67,14 @@ export const N_TUPLE_FL = 20;
 
 /* Calling conventions of the gc module's functions (methodobject.h). */
 const METH_NOARGS = 0x4, METH_FASTCALL_KEYWORDS = 0x80 | 0x2;
+/* Type flags, slot ids and member types of the gcobj type (object.h,
+ * typeslots.h, descrobject.h). */
+const Py_TPFLAGS_DEFAULT = 1 << 18, Py_TPFLAGS_MANAGED_WEAKREF = 1 << 3;
+const Py_TPFLAGS_HAVE_VECTORCALL = 1 << 11;
+const Py_tp_clear = 51, Py_tp_dealloc = 52, Py_tp_traverse = 71, Py_tp_members = 72;
+const Py_T_PYSSIZET = 19, Py_READONLY = 1;
+/* gcobj instances: the header, then their vectorcall function pointer. */
+const GCOBJ_VECTORCALL = 8, GCOBJ_SIZE = 12;
 const Py_file_input = 257;
 
 function skip(msg) {
@@ -304,12 +319,24 @@ export class Interp {
 		const m = this.m;
 		const main = this.check(m._PyImport_AddModule(this.putString("__main__")), "import __main__");
 		const globals = m._PyModule_GetDict(main);
-		/* Traces may hold ints of any size (oracle.c: int_max_str_digits 0). */
-		const src = "class C:\n    pass\nimport sys\nsys.set_int_max_str_digits(0)\n";
+		/* Traces may hold ints of any size (oracle.c: int_max_str_digits 0).
+		 * C is `object`'s class, D `delobj`'s, L `legacyobj`'s; their
+		 * __del__ and __tp_del__ are replaced below by C-level methods. */
+		const src = "class C:\n    pass\n" +
+			"class D:\n    def __del__(self):\n        pass\n" +
+			"class L:\n    def __tp_del__(self):\n        pass\n" +
+			"import sys\nsys.set_int_max_str_digits(0)\n";
 		const r = this.check(m._PyRun_String(this.putString(src), Py_file_input, globals, globals), "class C");
 		m._Py_DecRef(r);
-		this.cls = this.check(m._PyDict_GetItemString(globals, this.putString("C")), "class C");
-		m._Py_IncRef(this.cls);
+		const cls = (name) => {
+			const c = this.check(m._PyDict_GetItemString(globals, this.putString(name)), `class ${name}`);
+			m._Py_IncRef(c);
+			return c;
+		};
+		this.cls = cls("C");
+		this.delCls = cls("D");
+		this.legacyCls = cls("L");
+		this.makeFunctions();
 
 		const gcmod = this.check(m._PyImport_ImportModule(this.putString("gc")), "import gc");
 		this.collectFn = this.gcFunction(gcmod, "collect", METH_FASTCALL_KEYWORDS);
@@ -329,6 +356,226 @@ export class Interp {
 		this.collect(2);
 		this.freelistSelfTest();
 		this.hide();
+	}
+
+	/*
+	 * The functions a trace gives bodies to (`on`), run without running
+	 * Python code or allocating anything of their own:
+	 *
+	 * - D.__del__ and L.__tp_del__ are method descriptors (PyDescr_NewMethod)
+	 *   around one C-level function, a JavaScript function in the wasm
+	 *   table: slot_tp_finalize (and _testcapi's slot_tp_del) find them in
+	 *   the type and call them with PyObject_CallOneArg, which for a method
+	 *   descriptor is method_vectorcall_NOARGS: no bound method, no argument
+	 *   tuple, no frame, no eval-breaker check.  L gets its tp_del from
+	 *   _testcapi.with_tp_del, when the interpreter has it.
+	 * - gcobj is a heap type of our own (PyType_FromSpec): a GC object
+	 *   holding its references in `ref` order (kept here, by address),
+	 *   weakly referenceable, callable through vectorcall (a weakref
+	 *   callback is called with PyObject_CallOneArg: no argument tuple).
+	 * - D's and L's tp_free report the real end of an instance: the
+	 *   reference tracer's DESTROY comes before tp_dealloc, which may run
+	 *   the finalizer and be resurrected.
+	 * hooks.call(owner, arg) runs owner's body; hooks.free(op) is a death.
+	 */
+	makeFunctions() {
+		const m = this.m;
+		this.hooks = { call: () => {}, free: () => {} };
+		const cstr = (s) => {
+			const b = this.enc.encode(s);
+			const p = m._malloc(b.length + 1);
+			m.HEAPU8.set(b, p);
+			m.HEAPU8[p + b.length] = 0;
+			return p;
+		};
+		const none = () => {
+			m._Py_IncRef(this.none);
+			return this.none;
+		};
+		const meth = m.addFunction((self) => {
+			this.hooks.call(self, self);
+			return none();
+		}, "iii");
+		const setMethod = (cls, name) => {
+			const def = m._malloc(16); /* PyMethodDef: name, meth, flags, doc */
+			this.setI32(def, cstr(name));
+			this.setI32(def + 4, meth);
+			this.setI32(def + 8, METH_NOARGS);
+			this.setI32(def + 12, 0);
+			const d = this.check(m._PyDescr_NewMethod(cls, def), "PyDescr_NewMethod");
+			if (m._PyObject_SetAttrString(cls, this.putString(name), d) < 0)
+				throw this.pythonError(`setting ${name}`);
+			m._Py_DecRef(d);
+		};
+		setMethod(this.delCls, "__del__");
+
+		/* The legacy finalizer: only through _testcapi. */
+		this.hasLegacy = false;
+		const tc = m._PyImport_ImportModule(this.putString("_testcapi"));
+		const wtd = tc ? m._PyObject_GetAttrString(tc, this.putString("with_tp_del")) : 0;
+		if (wtd) {
+			m._Py_DecRef(this.check(m._PyObject_CallOneArg(wtd, this.legacyCls), "with_tp_del"));
+			m._Py_DecRef(wtd);
+			setMethod(this.legacyCls, "__tp_del__");
+			this.hasLegacy = true;
+		} else {
+			this.legacyMissing = tc ? "_testcapi has no with_tp_del" : "no _testcapi module";
+		}
+		if (tc)
+			m._Py_DecRef(tc);
+		m._PyErr_Clear();
+
+		/* The slots this relies on, at the offsets it reads them. */
+		const slot = (c, off) => this.i32(c + off);
+		if (slot(this.cls, TP_FINALIZE) !== 0 || slot(this.delCls, TP_FINALIZE) === 0 ||
+		    slot(this.cls, TP_DEL) !== 0 || (slot(this.legacyCls, TP_DEL) === 0) === this.hasLegacy ||
+		    slot(this.cls, TP_FREE) === 0 || slot(this.delCls, TP_FREE) !== slot(this.cls, TP_FREE))
+			throw skip("tp_finalize, tp_del or tp_free are not where this oracle reads them");
+		const origFree = m.wasmTable.get(slot(this.cls, TP_FREE));
+		const free = m.addFunction((op) => {
+			this.hooks.free(op);
+			origFree(op);
+		}, "vi");
+		this.setI32(this.delCls + TP_FREE, free);
+		this.setI32(this.legacyCls + TP_FREE, free);
+
+		this.makeGcobjType(cstr, none);
+		/* `gc callback 1`'s callable: a gcobj of the oracle's own whose
+		 * vectorcall only counts; made now, so hidden like the rest. */
+		this.gcCallbackCalls = 0;
+		this.gcCallback = this.newGcobj();
+		this.check(this.gcCallback, "gc callback");
+		this.setI32(this.gcCallback + GCOBJ_VECTORCALL, m.addFunction(() => {
+			this.gcCallbackCalls++;
+			return none();
+		}, "iiiii"));
+		this.clearName = this.check(m._PyUnicode_InternFromString(this.putString("clear")), "intern");
+	}
+
+	makeGcobjType(cstr, none) {
+		const m = this.m;
+		this.gcItems = new Map();
+		const clear = (op) => {
+			const items = this.gcItems.get(op);
+			if (items && items.length) {
+				this.gcItems.set(op, []);
+				for (const v of items)
+					m._Py_DecRef(v);
+			}
+			return 0;
+		};
+		const traverse = m.addFunction((op, visit, arg) => {
+			const items = this.gcItems.get(op);
+			if (!items || !items.length)
+				return 0;
+			const fn = m.wasmTable.get(visit);
+			for (const v of items) {
+				const r = fn(v, arg);
+				if (r)
+					return r;
+			}
+			return 0;
+		}, "iiii");
+		/* As a function's dealloc: untrack, clear the weakrefs (their
+		 * callbacks run), drop the references in order, free. */
+		const dealloc = m.addFunction((op) => {
+			const tp = this.typeOf(op);
+			m._PyObject_GC_UnTrack(op);
+			m._PyObject_ClearWeakRefs(op);
+			clear(op);
+			this.gcItems.delete(op);
+			m._PyObject_GC_Del(op);
+			m._Py_DecRef(tp);
+		}, "vi");
+		this.gcobjCall = m.addFunction((callable, args, nargsf) => {
+			const n = nargsf & 0x7fffffff;
+			this.hooks.call(callable, n > 0 ? this.i32(args) : 0);
+			return none();
+		}, "iiiii");
+		const members = m._malloc(40); /* __vectorcalloffset__, then the end */
+		m.HEAPU8.fill(0, members, members + 40);
+		this.setI32(members, cstr("__vectorcalloffset__"));
+		this.setI32(members + 4, Py_T_PYSSIZET);
+		this.setI32(members + 8, GCOBJ_VECTORCALL);
+		this.setI32(members + 12, Py_READONLY);
+		const slots = m._malloc(40);
+		[[Py_tp_traverse, traverse], [Py_tp_clear, m.addFunction(clear, "ii")],
+			[Py_tp_dealloc, dealloc], [Py_tp_members, members], [0, 0]].forEach(([id, p], i) => {
+			this.setI32(slots + 8 * i, id);
+			this.setI32(slots + 8 * i + 4, p);
+		});
+		const spec = m._malloc(20); /* PyType_Spec: name, basicsize, itemsize, flags, slots */
+		this.setI32(spec, cstr("oracle.gcobj"));
+		this.setI32(spec + 4, GCOBJ_SIZE);
+		this.setI32(spec + 8, 0);
+		this.setI32(spec + 12, Py_TPFLAGS_DEFAULT | HAVE_GC | Py_TPFLAGS_MANAGED_WEAKREF |
+			Py_TPFLAGS_HAVE_VECTORCALL);
+		this.setI32(spec + 16, slots);
+		this.gcobjType = this.check(m._PyType_FromSpec(spec), "PyType_FromSpec(gcobj)");
+	}
+
+	/* A new gcobj: one GC allocation, tracked at once (PyType_GenericAlloc). */
+	newGcobj() {
+		const op = this.m._PyType_GenericAlloc(this.gcobjType, 0);
+		if (op) {
+			this.setI32(op + GCOBJ_VECTORCALL, this.gcobjCall);
+			this.gcItems.set(op, []);
+		}
+		return op;
+	}
+
+	gcobjAppend(op, v) {
+		this.m._Py_IncRef(v);
+		this.gcItems.get(op).push(v);
+	}
+
+	/* Drop the first reference to v; false if there is none. */
+	gcobjRemove(op, v) {
+		const items = this.gcItems.get(op);
+		const i = items.indexOf(v);
+		if (i < 0)
+			return false;
+		items.splice(i, 1);
+		this.m._Py_DecRef(v);
+		return true;
+	}
+
+	/* ---- finalizers, weakrefs, gc.garbage ---- */
+
+	isFinalized(op) { return this.isGC(op) && (this.i32(op - 4) & PREV_MASK_FINALIZED) !== 0; }
+	referent(wr) { return this.i32(wr + WR_OBJECT); }
+	get garbageLen() {
+		const g = this.i32(this.gc + GC_GARBAGE);
+		return g ? this.i32(g + LIST_SIZE) : 0;
+	}
+	setDebug(flags) { this.setI32(this.gc + GC_DEBUG, flags); }
+
+	/* gc.callbacks.append(cb) / gc.callbacks.remove(cb), cb the oracle's
+	 * callable; false if it was not there to remove. */
+	setGcCallback(on) {
+		const m = this.m, l = this.i32(this.gc + GC_CALLBACKS);
+		if (on) {
+			if (m._PyList_Append(l, this.gcCallback) < 0)
+				throw this.pythonError("gc.callbacks.append");
+			return true;
+		}
+		const i = this.listItems(l).indexOf(this.gcCallback);
+		if (i < 0)
+			return false;
+		if (m._PySequence_DelItem(l, i) < 0)
+			throw this.pythonError("gc.callbacks.remove");
+		return true;
+	}
+
+	/* gc.garbage.clear(): list.clear through its method, as Python calls it. */
+	clearGarbage() {
+		const m = this.m;
+		const g = this.i32(this.gc + GC_GARBAGE);
+		const args = this.ensureScratch(16);
+		this.setI32(args, g);
+		/* nargsf 1 with PY_VECTORCALL_ARGUMENTS_OFFSET unset */
+		m._Py_DecRef(this.check(m._PyObject_VectorcallMethod(this.clearName, args, 1, 0),
+			"gc.garbage.clear"));
 	}
 
 	/* Free lists at the measured offsets: fill some, read them back, and

@@ -50,16 +50,17 @@ class IdTable {
 		let o = this.byPtr.get(ptr);
 		if (o === undefined) {
 			o = { ptr, type, exact, roots: 0, tupleLen: 0, tupleFill: 0,
-				nextAttr: 0, attrs: [], ids: [] };
+				nextAttr: 0, attrs: [], ids: [], actions: [] };
 			this.byPtr.set(ptr, o);
 		}
 		let b = this.byId.get(id);
 		if (b === undefined) {
-			b = { id, obj: null, diedStep: 0 };
+			b = { id, obj: null, diedStep: 0, called: 0 };
 			this.byId.set(id, b);
 		}
 		b.obj = o;
 		b.diedStep = 0;
+		b.called = 0; /* `expect called` counts from the binding */
 		o.ids.push(b);
 		return b;
 	}
@@ -80,6 +81,13 @@ class IdTable {
 
 const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/* The types whose instances are attribute holders (`ref` sets aN). */
+const INSTANCE_TYPES = new Set(["object", "delobj", "legacyobj"]);
+/* What weakref.ref accepts, and what has a function for `on`. */
+const WEAKREFABLE = new Set(["object", "delobj", "legacyobj", "gcobj", "set"]);
+const FUNCTION_OWNERS = { delobj: "__del__", legacyobj: "__tp_del__", gcobj: "callback" };
+const DEBUG_SAVEALL = 32;
+
 export class Replay {
 	/* opts: threshold (array or null), verbose, checkSizes, dumpGens,
 	 * label, path (for messages), xfail (a Set of source lines whose
@@ -98,6 +106,10 @@ export class Replay {
 		this.expectFailures = 0;
 		this.failedLines = new Set();
 		this.collectedLastStep = 0;
+		this.uncollectableLastStep = 0;
+		this.explicitSafepoints = false;
+		this.actionError = null;
+		this.stepLine = 0;
 		this.oldSizes = null; /* cached lengths of old[0], old[1], permanent */
 		/* trace tuples allocated and not yet filled: their alloc and fills
 		 * are one piece of C code, with no safe point inside (oracle.c) */
@@ -110,8 +122,17 @@ export class Replay {
 
 	installTracer() {
 		const it = this.it;
+		/* Instances of D and L may be resurrected by their finalizer, which
+		 * tp_dealloc runs after the tracer's DESTROY: their death is their
+		 * tp_free (it.hooks.free). */
+		const resurrectable = new Set([it.delCls, it.legacyCls]);
+		it.hooks.free = (op) => {
+			this.oldSizes = null;
+			this.tab.died(op, this.step);
+		};
+		it.hooks.call = (owner, arg) => this.callFunction(owner, arg);
 		const tracer = (op, event) => {
-			if (event === PyRefTracer_DESTROY) {
+			if (event === PyRefTracer_DESTROY && !resurrectable.has(it.typeOf(op))) {
 				if (it.isGC(op))
 					this.oldSizes = null;
 				/* An unfilled tuple's death ends its construction. */
@@ -195,7 +216,7 @@ export class Replay {
 		let s = "";
 		if (it.isGC(op))
 			s += `,"tracked":${it.isTracked(op)},"gen":${this.genOf(op)}`;
-		if (o.type === "object") {
+		if (INSTANCE_TYPES.has(o.type)) {
 			const d = it.instanceDict(op);
 			s += `,"inst":{"dict":${d !== 0}`;
 			if (d !== 0)
@@ -324,6 +345,20 @@ export class Replay {
 		case "object":
 			op = m._PyObject_CallNoArgs(it.cls);
 			break;
+		case "delobj":
+			op = m._PyObject_CallNoArgs(it.delCls);
+			break;
+		case "legacyobj":
+			if (!it.hasLegacy)
+				throw new OracleExit(77, `${this.o.path}:${ev.line}: legacyobj needs ` +
+					`_testcapi.with_tp_del, which this interpreter lacks (${it.legacyMissing})`);
+			op = m._PyObject_CallNoArgs(it.legacyCls);
+			break;
+		case "gcobj":
+			op = it.newGcobj();
+			break;
+		case "weakref":
+			throw this.fail(3, ev, "use weakref ID TARGET [CALLBACK]");
 		default:
 			throw this.fail(3, ev, `unknown type '${ev.type}'`);
 		}
@@ -371,14 +406,19 @@ export class Replay {
 	}
 
 	doRef(ev) {
-		const m = this.m, it = this.it;
-		const src = this.live(ev, ev.src ?? ev.id), s = src.ptr;
+		const src = this.live(ev, ev.src ?? ev.id);
 		if (ev.src === undefined) { /* a root reference */
-			m._Py_IncRef(s);
+			this.m._Py_IncRef(src.ptr);
 			src.roots++;
 			return;
 		}
-		const dst = this.live(ev, ev.dst), d = dst.ptr;
+		this.refObjects(ev, src, this.live(ev, ev.dst), ev.src, ev.dst);
+	}
+
+	/* SRC holds one more reference to DST (the event `ref`, or a
+	 * function's `ref` action; name: SRC's word, for messages). */
+	refObjects(ev, src, dst, name, dstName) {
+		const m = this.m, it = this.it, s = src.ptr, d = dst.ptr;
 		let rc = 0;
 		/* The program holds both operands while it runs src.add(dst). */
 		m._Py_IncRef(s);
@@ -397,26 +437,31 @@ export class Replay {
 			rc = m._PySet_Add(s, d);
 			if (rc < 0 && m._PyErr_ExceptionMatches(it.typeError)) {
 				m._PyErr_Clear();
-				throw this.fail(3, ev, `unhashable set member '${ev.dst}'`);
+				throw this.fail(3, ev, `unhashable set member '${dstName}'`);
 			}
 			break;
-		case "object": {
+		case "object":
+		case "delobj":
+		case "legacyobj": {
 			const idx = src.nextAttr++;
 			rc = m._PyObject_SetAttr(s, this.attrName(idx), d);
 			if (rc === 0)
 				src.attrs.push({ index: idx, value: d });
 			break;
 		}
+		case "gcobj":
+			it.gcobjAppend(s, d);
+			break;
 		case "tuple":
 			if (src.tupleFill >= src.tupleLen)
-				throw this.fail(3, ev, `tuple '${ev.src}' is already full (${src.tupleLen})`);
+				throw this.fail(3, ev, `tuple '${name}' is already full (${src.tupleLen})`);
 			m._Py_IncRef(d);
 			it.setI32(it.tupleSlot(s, src.tupleFill++), d); /* PyTuple_SET_ITEM */
 			if (src.tupleFill === src.tupleLen)
 				this.building--;
 			break;
 		default:
-			throw this.fail(3, ev, `ref from a non-container '${ev.src}' (${src.type})`);
+			throw this.fail(3, ev, `ref from a non-container '${name}' (${src.type})`);
 		}
 		if (rc < 0)
 			throw it.pythonError("ref");
@@ -425,8 +470,12 @@ export class Replay {
 	}
 
 	doUnref(ev) {
+		this.unrefObjects(ev, this.live(ev, ev.src), this.live(ev, ev.dst), ev.src, ev.dst);
+	}
+
+	/* SRC drops one reference to DST (the event or a function's action). */
+	unrefObjects(ev, src, dst, srcName, dstName) {
 		const m = this.m, it = this.it;
-		const src = this.live(ev, ev.src), dst = this.live(ev, ev.dst);
 		const s = src.ptr, d = dst.ptr;
 		let rc = 0, found = false;
 		m._Py_IncRef(s);
@@ -461,7 +510,9 @@ export class Replay {
 			if (rc === 1)
 				rc = 0;
 			break;
-		case "object": {
+		case "object":
+		case "delobj":
+		case "legacyobj": {
 			const i = src.attrs.findIndex((a) => a.value === d);
 			if (i >= 0) {
 				found = true;
@@ -471,18 +522,138 @@ export class Replay {
 			}
 			break;
 		}
+		case "gcobj":
+			found = it.gcobjRemove(s, d);
+			break;
 		case "tuple":
-			throw this.fail(3, ev, `unref on a tuple '${ev.src}'`);
+			throw this.fail(3, ev, `unref on a tuple '${srcName}'`);
 		default:
-			throw this.fail(3, ev, `unref from a non-container '${ev.src}' (${src.type})`);
+			throw this.fail(3, ev, `unref from a non-container '${srcName}' (${src.type})`);
 		}
 		if (rc < 0)
 			throw it.pythonError("unref");
 		if (!found)
-			throw this.fail(3, ev, `'${ev.src}' holds no reference to '${ev.dst}'`);
+			throw this.fail(3, ev, `'${srcName}' holds no reference to '${dstName}'`);
 		/* Either may die here. */
 		m._Py_DecRef(d);
 		m._Py_DecRef(s);
+	}
+
+	/* weakref ID TARGET [CALLBACK]: ID = weakref.ref(TARGET[, CALLBACK]),
+	 * PyWeakref_NewRef, which returns TARGET's callback-less weakref when
+	 * it has one and no CALLBACK is given. */
+	doWeakref(ev) {
+		const m = this.m, it = this.it;
+		const b0 = this.tab.byId.get(ev.id);
+		if (b0 && b0.obj)
+			throw this.fail(3, ev, `'${ev.id}' is still alive`);
+		const t = this.live(ev, ev.target);
+		const cb = ev.callback !== undefined ? this.live(ev, ev.callback) : null;
+		if (!WEAKREFABLE.has(t.type))
+			throw this.fail(3, ev, `cannot create weak reference to '${t.type}' object`);
+		if (cb && cb.type !== "gcobj")
+			throw this.fail(3, ev, `callback '${ev.callback}' is a ${cb.type}, not a gcobj`);
+		/* The program holds both operands during the call. */
+		m._Py_IncRef(t.ptr);
+		if (cb)
+			m._Py_IncRef(cb.ptr);
+		const w = it.check(m._PyWeakref_NewRef(t.ptr, cb ? cb.ptr : 0), "weakref.ref");
+		const b = this.tab.bind(ev.id, w, "weakref", true);
+		b.obj.roots++; /* the new reference is the root */
+		if (cb)
+			m._Py_DecRef(cb.ptr);
+		m._Py_DecRef(t.ptr);
+		return b;
+	}
+
+	/* on ID ACTION ARGS...: one more action in the body of ID's function. */
+	doOn(ev) {
+		const o = this.live(ev, ev.id);
+		if (!(o.type in FUNCTION_OWNERS))
+			throw this.fail(3, ev, `'${ev.id}' is a ${o.type}: it has no function (on needs ` +
+				"a delobj, legacyobj or gcobj)");
+		o.actions.push({ action: ev.do, args: ev.args, line: ev.line });
+	}
+
+	/*
+	 * it.hooks.call: OWNER's function runs (a finalizer from the
+	 * interpreter, or a weakref callback), with `self` = ARG.  It counts
+	 * a call for every name of OWNER, then runs OWNER's actions.  It runs
+	 * inside the interpreter, so a failure cannot be thrown through it:
+	 * the first one is kept, the rest of the body skipped, and the step
+	 * fails when the interpreter returns.
+	 */
+	callFunction(owner, arg) {
+		const o = this.tab.byPtr.get(owner);
+		if (o === undefined) {
+			this.actionError ??= new OracleExit(5, `internal error: a function ran for an ` +
+				"object the trace did not make");
+			return;
+		}
+		/* A finalizer run from a dealloc re-tracks its object into the
+		 * young list, from whichever list it was in. */
+		this.oldSizes = null;
+		for (const b of o.ids)
+			b.called++;
+		if (this.actionError)
+			return;
+		for (const a of o.actions) {
+			try {
+				this.runAction(a, arg);
+			} catch (e) {
+				if (!(e instanceof OracleExit))
+					throw e;
+				this.actionError = e;
+				return;
+			}
+		}
+	}
+
+	runAction(a, arg) {
+		const ev = { line: this.stepLine, op: "on" };
+		const where = ` (in the ${a.action} action of line ${a.line})`;
+		const obj = (word) => {
+			if (word !== "self")
+				return this.live(ev, word);
+			const o = this.tab.byPtr.get(arg);
+			if (o === undefined)
+				throw this.fail(5, ev, `internal error: 'self' is not a trace object${where}`);
+			return o;
+		};
+		try {
+			switch (a.action) {
+			case "ref":
+				this.refObjects(ev, obj(a.args[0]), obj(a.args[1]), a.args[0], a.args[1]);
+				break;
+			case "unref":
+				this.unrefObjects(ev, obj(a.args[0]), obj(a.args[1]), a.args[0], a.args[1]);
+				break;
+			case "bind": {
+				const b0 = this.tab.byId.get(a.args[0]);
+				if (b0 && b0.obj)
+					throw this.fail(3, ev, `'${a.args[0]}' is still alive`);
+				const o = obj(a.args[1]);
+				this.m._Py_IncRef(o.ptr);
+				this.tab.bind(a.args[0], o.ptr, o.type, o.exact);
+				o.roots++;
+				break;
+			}
+			case "del": {
+				const o = this.live(ev, a.args[0]);
+				if (o.roots <= 0)
+					throw this.fail(3, ev, `no root reference to '${a.args[0]}' is held`);
+				o.roots--;
+				this.m._Py_DecRef(o.ptr);
+				break;
+			}
+			default:
+				throw this.fail(3, ev, `unknown action '${a.action}'`);
+			}
+		} catch (e) {
+			if (e instanceof OracleExit)
+				e.message += where;
+			throw e;
+		}
 	}
 
 	doDel(ev) {
@@ -514,6 +685,24 @@ export class Replay {
 			 * interpreter's objects are untracked, not frozen), so the
 			 * real gc.unfreeze() is the right call. */
 			it.unfreeze();
+			break;
+		case "saveall":
+			/* gc.set_debug(gc.DEBUG_SAVEALL) / gc.set_debug(0): the
+			 * field gc.set_debug stores */
+			it.setDebug(ev.values[0] ? DEBUG_SAVEALL : 0);
+			break;
+		case "cleargarbage":
+			it.clearGarbage();
+			break;
+		case "callback":
+			/* gc.callbacks.append(cb) / .remove(cb); Python's remove of a
+			 * callback not in the list raises ValueError */
+			if (!it.setGcCallback(ev.values[0] !== 0))
+				throw this.fail(3, ev, "gc callback 0: no callback is registered");
+			break;
+		case "safepoint":
+			/* From the first one on, only these end at a safe point. */
+			this.explicitSafepoints = true;
 			break;
 		default:
 			throw this.fail(3, ev, `unknown gc action '${ev.action}'`);
@@ -558,6 +747,23 @@ export class Replay {
 		return b && b.obj ? b.obj.ptr : 0;
 	}
 
+	/* The live weakref ID for an expect line, or null (failed). */
+	weakrefOf(ev, id) {
+		const b = this.tab.byId.get(id);
+		if (!b || !b.obj) {
+			this.expectFailed(ev, `expected ${ev.kind} ${id}, found ${this.notLive(id)}`);
+			return null;
+		}
+		if (b.obj.type !== "weakref")
+			throw this.fail(3, ev, `'${id}' is a ${b.obj.type}, not a weakref`);
+		return b.obj;
+	}
+
+	nameOf(op) {
+		const o = this.tab.byPtr.get(op);
+		return o && o.ids.length ? `'${o.ids[0].id}'` : "an object the trace did not name";
+	}
+
 	checkExpect(ev) {
 		const it = this.it;
 		const k = ev.kind, id = ev.id ?? (ev.ids ? ev.ids[0] : undefined);
@@ -583,12 +789,14 @@ export class Replay {
 			break;
 		}
 		case "tracked":
-		case "untracked": {
-			const want = k === "tracked";
+		case "untracked":
+		case "finalized":
+		case "unfinalized": {
+			const flag = k.replace(/^un/, ""), want = k === flag;
 			if (!op)
 				this.expectFailed(ev, `expected ${k} ${id}, found ${this.notLive(id)}`);
-			else if (it.isTracked(op) !== want)
-				this.expectFailed(ev, `expected ${k} ${id}, found ${want ? "untracked" : "tracked"}`);
+			else if ((flag === "tracked" ? it.isTracked(op) : it.isFinalized(op)) !== want)
+				this.expectFailed(ev, `expected ${k} ${id}, found ${want ? "un" + flag : flag}`);
 			break;
 		}
 		case "gen": {
@@ -624,6 +832,56 @@ export class Replay {
 			if (this.collectedLastStep !== ev.value)
 				this.expectFailed(ev, `expected collected ${ev.value}, found ${this.collectedLastStep}`);
 			break;
+		case "uncollectable":
+			if (this.uncollectableLastStep !== ev.value)
+				this.expectFailed(ev, `expected uncollectable ${ev.value}, found ${this.uncollectableLastStep}`);
+			break;
+		case "cleared":
+		case "referent": {
+			const w = this.weakrefOf(ev, id);
+			if (w === null)
+				break;
+			const r = it.referent(w.ptr);
+			if (k === "cleared") {
+				if (r !== it.none)
+					this.expectFailed(ev, `expected cleared ${id}, found it refers to ${this.nameOf(r)}`);
+				break;
+			}
+			const x = ev.ids[1], px = this.liveOrNull(x);
+			if (!px)
+				this.expectFailed(ev, `expected referent ${id} ${x}, found ${this.notLive(x)}`);
+			else if (r !== px)
+				this.expectFailed(ev, `expected referent ${id} ${x}, found ` +
+					(r === it.none ? "cleared" : `it refers to ${this.nameOf(r)}`));
+			break;
+		}
+		case "called": {
+			const b = this.tab.byId.get(id);
+			if (b === undefined)
+				this.expectFailed(ev, `expected called ${id} ${ev.value}, found never allocated`);
+			else if (b.called !== ev.value)
+				this.expectFailed(ev, `expected called ${id} ${ev.value}, found ${b.called}`);
+			break;
+		}
+		case "garbage":
+			if (it.garbageLen !== ev.value)
+				this.expectFailed(ev, `expected garbage ${ev.value}, found ${it.garbageLen}`);
+			break;
+		case "frozen": {
+			const n = this.oldListSizes()[2];
+			if (n !== ev.value)
+				this.expectFailed(ev, `expected frozen ${ev.value}, found ${n}`);
+			break;
+		}
+		case "stats": {
+			const [g, c, u] = ev.values;
+			if (g < 0 || g > 2)
+				throw this.fail(3, ev, `no generation ${g}`);
+			const got = [it.stat(g, 1), it.stat(g, 2)];
+			if (got[0] !== c || got[1] !== u)
+				this.expectFailed(ev, `expected stats ${g} ${c} ${u}, found ${g} ${got.join(" ")}`);
+			break;
+		}
 		case "freelist": {
 			const t = ev.type;
 			let got;
@@ -673,6 +931,11 @@ export class Replay {
 		return it.stat(0, 1) + it.stat(1, 1) + it.stat(2, 1);
 	}
 
+	uncollectableTotal() {
+		const it = this.it;
+		return it.stat(0, 2) + it.stat(1, 2) + it.stat(2, 2);
+	}
+
 	/* Anything a collection (even a MARK-only one) changes. */
 	collectorMark() {
 		const it = this.it;
@@ -682,10 +945,13 @@ export class Replay {
 	replayStep(ev) {
 		const it = this.it, m = this.m;
 		const collectedBefore = this.collectedTotal();
+		const uncollectableBefore = this.uncollectableTotal();
 		const markBefore = this.collectorMark();
 		let named = null, namedExact = false, vobj = null;
 
 		this.step++;
+		this.stepLine = ev.line;
+		this.actionError = null;
 		this.tab.freed.length = 0;
 		if (ev.op === "ref" || ev.op === "unref" || ev.op === "del") {
 			const which = ev.dst ?? ev.id ?? ev.src;
@@ -720,23 +986,39 @@ export class Replay {
 		case "gc":
 			this.doGc(ev);
 			break;
+		case "weakref":
+			named = this.doWeakref(ev);
+			namedExact = true;
+			break;
+		case "on":
+			this.doOn(ev);
+			break;
 		default:
 			throw this.fail(3, ev, `event '${ev.op}' is not a step`);
 		}
+		if (this.actionError)
+			throw this.actionError;
 		/* The safe point: a collection scheduled in the step runs now,
-		 * unless a trace tuple is being filled. */
-		if (this.building === 0 && m._PyErr_CheckSignals() < 0)
+		 * unless a trace tuple is being filled.  Every step ends at one
+		 * until the trace's first `gc safepoint`; from then on only those
+		 * (the events between them are C code, as in oracle.c). */
+		const safe = this.building === 0 &&
+			(!this.explicitSafepoints || (ev.op === "gc" && ev.action === "safepoint"));
+		if (safe && m._PyErr_CheckSignals() < 0)
 			throw it.pythonError("PyErr_CheckSignals");
+		if (this.actionError)
+			throw this.actionError;
 		if (m._PyErr_Occurred())
 			throw it.pythonError(ev.op);
 
 		this.collectedLastStep = this.collectedTotal() - collectedBefore;
+		this.uncollectableLastStep = this.uncollectableTotal() - uncollectableBefore;
 		if (this.collectorMark() !== markBefore || ev.op === "gc")
 			this.oldSizes = null;
 		if (this.o.verbose) {
 			if (ev.op === "ref" || ev.op === "unref") {
 				const sb = ev.src !== undefined ? this.tab.byId.get(ev.src) : null;
-				if (sb && sb.obj && sb.obj.type === "object")
+				if (sb && sb.obj && INSTANCE_TYPES.has(sb.obj.type))
 					vobj = sb.obj;
 			}
 			if (vobj === null && named !== null)
