@@ -255,7 +255,18 @@ static void drop_refs(struct sim *s, oref h)
 		return; /* perhaps sim_no_refs, which is never written */
 	r->len = 0;
 	heap_account(s, -(int64_t)n * s->prof->size_per_ref[size_type(o->type)]);
-	if (o->type == SIM_T_LIST || o->type == SIM_T_TUPLE) {
+	/*
+	 * Lists and tuples drop their items from the last, dicts and
+	 * instances from the first, and CPython frees each one (and what it
+	 * holds) before it drops the next.  Inside a deallocation the
+	 * worklist takes what reaches 0 last first, so the references are
+	 * dropped the other way round there: the objects are then freed, and
+	 * their finalizers run, in CPython's order.
+	 */
+	int backwards = o->type == SIM_T_LIST || o->type == SIM_T_TUPLE;
+	if (s->draining)
+		backwards = !backwards;
+	if (backwards) {
 		while (n-- > 0)
 			heap_decref(s, r->v[n]);
 	} else {

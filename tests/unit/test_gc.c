@@ -1301,6 +1301,43 @@ static void resurrection_in_a_dealloc_and_the_count(void **state)
 	}
 }
 
+static void assert_freed_in_order(const struct th *t, const char *const *ids, uint32_t n)
+{
+	assert_int_equal(t->st.nfreed, n);
+	for (uint32_t i = 0; i < n; i++)
+		assert_string_equal(t->st.freed[i], ids[i]);
+}
+
+/*
+ * Issue 12: deallocation frees (and finalizes) in CPython's order, each
+ * object and what it holds before the next: a list's items from the last,
+ * an instance's attributes from the first.  Measured (__del__ order in
+ * 3.8.18, 3.12.1, 3.14.7): L = [a(a1, a2), b, c(c1)] gives c c1 b a a1 a2;
+ * x(x1(x11), x2) gives x x1 x11 x2.
+ */
+static void deallocation_finalizes_in_cpythons_order(void **state)
+{
+	(void)state;
+	static const char *const list_order[] = { "L", "c", "c1", "b", "a", "a1", "a2" };
+	static const char *const attr_order[] = { "x", "x1", "x11", "x2" };
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc L list\n"
+		 "alloc a delobj\nalloc a1 delobj\nalloc a2 delobj\n"
+		 "ref a a1\nref a a2\n"
+		 "alloc b delobj\nalloc c delobj\nalloc c1 delobj\nref c c1\n"
+		 "ref L a\nref L b\nref L c\n"
+		 "del a\ndel a1\ndel a2\ndel b\ndel c\ndel c1\n"
+		 "del L\n");
+	assert_freed_in_order(t, list_order, 7);
+	TH_OK(t, "alloc x delobj\nalloc x1 delobj\nalloc x11 delobj\nalloc x2 delobj\n"
+		 "ref x x1\nref x1 x11\nref x x2\n"
+		 "del x1\ndel x11\ndel x2\n"
+		 "del x\n");
+	assert_freed_in_order(t, attr_order, 4);
+	th_close(t);
+}
+
 /* Issue 12: a finalizer's body that names a dead ID fails its step. */
 static void a_failing_finalizer_body_fails_the_step(void **state)
 {
@@ -1327,6 +1364,7 @@ int main(void)
 		TH_TEST(a_finalizer_that_breaks_its_cycle_leaves_nothing_to_collect),
 		TH_TEST(resurrection_in_a_dealloc_and_the_count),
 		TH_TEST(a_failing_finalizer_body_fails_the_step),
+		TH_TEST(deallocation_finalizes_in_cpythons_order),
 		TH_TEST(gen0_is_collected_at_the_end_of_the_701st_allocation_in_3_12),
 		TH_TEST(a_scheduled_collection_waits_until_the_tuple_is_filled),
 		TH_TEST(explicit_safe_points_hold_a_scheduled_collection_in_3_12),
