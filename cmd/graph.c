@@ -239,6 +239,8 @@ static void dot_node(FILE *f, const struct sim_gnode *n)
 		fprintf(f, ", rc %lld", (long long)n->refcnt);
 	if (n->flags & SIM_GN_CACHED)
 		fputs(n->flags & SIM_GN_INTERNED ? ", interned" : ", cached", f);
+	if (n->flags & SIM_GN_FINALIZED)
+		fputs(", finalized", f);
 	if (n->flags & SIM_GN_GARBAGE)
 		fputs("\\ngarbage", f);
 	fprintf(f, "\", style=\"filled%s\", fillcolor=\"%s\"",

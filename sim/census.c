@@ -104,6 +104,8 @@ static void census(struct sim *s)
 	for (uint32_t i = 0; i < names_nrooted(s->names); i++)
 		push_mark(s, &n, &marked,
 			  names_obj(s->names, names_rooted(s->names, i)));
+	for (uint32_t i = 0; i < s->ngc_garbage; i++) /* gc.garbage holds them */
+		push_mark(s, &n, &marked, s->gc_garbage[i]);
 	for (uint32_t i = 0; i < s->ncached_gc; i++)
 		push_mark(s, &n, &marked, s->cached_gc[i]);
 	while (n > 0) {

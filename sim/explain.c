@@ -470,6 +470,14 @@ static int holds_at(const struct sim *s, oref u, oref v, uint32_t *hint)
 	return 0;
 }
 
+static int in_gc_garbage(const struct sim *s, oref h)
+{
+	for (uint32_t i = 0; i < s->ngc_garbage; i++)
+		if (s->gc_garbage[i] == h)
+			return 1;
+	return 0;
+}
+
 static int witness_holds(struct sim_explainer *x, const struct sim *s)
 {
 	if (x->npath == 0 || x->path[x->npath - 1] != x->h || !x->root_name)
@@ -816,9 +824,10 @@ int sim_explain(sim_explainer *x, const sim *s, struct sim_explanation *e,
 			e->state = SIM_X_REACHABLE;
 			e->nchain = x->npath;
 			e->chain = sim_xcalloc(x->npath, sizeof(*e->chain));
-			/* A chain from a cache's object (the empty tuple holds
-			 * nothing, so none yet) has no root ID. */
-			e->root_id = x->root_name ? names_str(s->names, x->root_name) : "a cache";
+			/* A chain from gc.garbage, or from a cache's object (the
+			 * empty tuple holds nothing, so none yet), has no root ID. */
+			e->root_id = x->root_name ? names_str(s->names, x->root_name) :
+				     in_gc_garbage(s, x->path[0]) ? "gc.garbage" : "a cache";
 			e->root_count = x->root_name ? names_roots(s->names, x->root_name) : 1;
 			for (uint32_t i = 0; i < x->npath; i++) {
 				const struct obj *p = &s->objs[x->path[i]];

@@ -74,7 +74,8 @@ int gc_list_is_empty(const struct sim *s, int list);
 void gc_deduce_unreachable(struct sim *s, int base);
 uint64_t gc_untrack_tuples(struct sim *s, int list);
 uint64_t gc_untrack_dicts(struct sim *s, int list);
-uint64_t gc_delete_unreachable(struct sim *s, int old);
+uint64_t gc_delete_unreachable(struct sim *s, int old,
+			       struct sim_collection *c);
 /*
  * weakref.c: the collector's weakref phases over LIST_UNREACHABLE, at the
  * two points of CPython's order where the profile's version has them:

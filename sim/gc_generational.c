@@ -66,7 +66,7 @@ static uint64_t gc_collect_main(struct sim *s, struct sim_collection *c)
 	}
 	c->survivors_to = old;
 
-	uint64_t m = gc_delete_unreachable(s, old);
+	uint64_t m = gc_delete_unreachable(s, old, c);
 	c->collected = m;
 	c->freed = live_before - s->live;
 

@@ -131,7 +131,7 @@ static uint64_t gc_collect_region(struct sim *s, int from, int to,
 	c->survivors = s->lists[from].size;
 	if (from != to)
 		gc_list_merge(s, from, to);
-	uint64_t m = gc_delete_unreachable(s, to);
+	uint64_t m = gc_delete_unreachable(s, to, c);
 	c->collected = m;
 	c->freed = live_before - s->live;
 	return m;

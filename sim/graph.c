@@ -143,6 +143,8 @@ static void fill_node(const struct sim *s, oref h, const struct ids *ids,
 		nd->flags |= SIM_GN_INTERNED;
 	if (o->type == OT_ATTRDICT)
 		nd->flags |= SIM_GN_ATTRDICT;
+	if (o->flags & OF_FINALIZED)
+		nd->flags |= SIM_GN_FINALIZED;
 	if (!reach_marked(r, h) && !(o->flags & OF_CACHED))
 		nd->flags |= SIM_GN_GARBAGE;
 	switch (o->type) {

@@ -30,6 +30,7 @@ enum {
 	SIM_GN_ATTRDICT = 1u << 4,  /* an instance's __dict__, made by CPython (no ID) */
 	SIM_GN_BIGINT = 1u << 5,    /* an int whose digits are in s */
 	SIM_GN_CENTRE = 1u << 6,    /* the object --around names */
+	SIM_GN_FINALIZED = 1u << 7, /* its __del__ has run (gc.is_finalized) */
 };
 
 struct sim_gnode {

@@ -255,7 +255,18 @@ static void drop_refs(struct sim *s, oref h)
 		return; /* perhaps sim_no_refs, which is never written */
 	r->len = 0;
 	heap_account(s, -(int64_t)n * s->prof->size_per_ref[size_type(o->type)]);
-	if (o->type == SIM_T_LIST || o->type == SIM_T_TUPLE) {
+	/*
+	 * Lists and tuples drop their items from the last, dicts and
+	 * instances from the first, and CPython frees each one (and what it
+	 * holds) before it drops the next.  Inside a deallocation the
+	 * worklist takes what reaches 0 last first, so the references are
+	 * dropped the other way round there: the objects are then freed, and
+	 * their finalizers run, in CPython's order.
+	 */
+	int backwards = o->type == SIM_T_LIST || o->type == SIM_T_TUPLE;
+	if (s->draining)
+		backwards = !backwards;
+	if (backwards) {
 		while (n-- > 0)
 			heap_decref(s, r->v[n]);
 	} else {
@@ -264,18 +275,61 @@ static void drop_refs(struct sim *s, oref h)
 	}
 }
 
+/*
+ * Run h's finalizer from its dealloc, as subtype_dealloc does: re-tracked
+ * (_PyObject_GC_TRACK, to the tail of generation 0 or young, counted
+ * where the profile's track counts) and given a temporary reference for
+ * the call (PyObject_CallFinalizerFromDealloc, or _testcapi's slot_tp_del
+ * for a legacy tp_del).  A delobj's __del__ runs once in its life
+ * (PyObject_CallFinalizer sets _PyGC_FINALIZED after the call); a legacy
+ * tp_del runs every time.  Returns 1 when the body resurrected h (a
+ * reference beyond the temporary one is left): its deallocation stops
+ * there, h stays tracked where the re-track put it.
+ */
+static int finalize_from_dealloc(struct sim *s, oref h, int legacy)
+{
+	heap_track(s, h);
+	OBJ(s, h)->refcnt = 1;
+	if (legacy) {
+		fn_call(s, h, h);
+	} else if (!(OBJ(s, h)->flags & OF_FINALIZED)) {
+		fn_call(s, h, h);
+		OBJ(s, h)->flags |= OF_FINALIZED;
+	}
+	if (--OBJ(s, h)->refcnt > 0)
+		return 1;
+	heap_untrack(s, h);
+	return 0;
+}
+
+/*
+ * tp_dealloc.  The object left its generation list when its count reached
+ * 0 (heap_decref: PyObject_GC_UnTrack, the first thing each GC type's
+ * dealloc does).  subtype_dealloc (delobj, legacyobj, object) then calls
+ * tp_finalize, clears the weakrefs (PyObject_ClearWeakRefs), calls
+ * tp_del, and drops the instance's attributes; set_dealloc and gcobj's
+ * clear the weakrefs right after the untrack.  The order is the same in
+ * 3.8-3.14 (Objects/typeobject.c, Objects/setobject.c).
+ */
 static void dealloc(struct sim *s, oref h)
 {
 	struct obj *o = OBJ(s, h);
 	int type = o->type;
 
 	assert(o->refcnt == 0 && !(o->flags & OF_CACHED));
+	heap_untrack(s, h);
+	o->flags &= (uint8_t)~(OF_COLLECTING | OF_UNREACHABLE);
+	if (type == SIM_T_DELOBJ && finalize_from_dealloc(s, h, 0))
+		return;
+	weakref_clear_referent(s, h);
+	if (type == SIM_T_LEGACYOBJ && finalize_from_dealloc(s, h, 1))
+		return;
+	o = OBJ(s, h);
 	if (sim_has_function(type))
 		fn_forget(s, h);
 	names_kill_object(s, h);
 	if (s->seen)
 		census_on_free(s, h);
-	heap_untrack(s, h);
 	if (type == SIM_T_TUPLE && o->u.r->len < o->u.r->cap)
 		s->building--; /* the C code gave up on it (an error path) */
 	if (sim_is_gc_type(type))
@@ -315,6 +369,12 @@ void heap_decref(struct sim *s, oref h)
 	assert(o->refcnt > 0);
 	if (--o->refcnt > 0)
 		return;
+	/*
+	 * Untracked now, as CPython's dealloc would untrack it at once: a
+	 * collection that a finalizer's body starts while h waits on the
+	 * worklist must not find it.
+	 */
+	heap_untrack(s, h);
 	push_pending(s, h);
 	if (s->draining)
 		return;

@@ -64,6 +64,8 @@ int reach_mark(struct reach *r, const struct sim *s, oref stop)
 		if (names_roots(s->names, ix)) /* the list may hold stale names */
 			push(r, &n, names_obj(s->names, ix), 0, ix);
 	}
+	for (uint32_t i = 0; i < s->ngc_garbage; i++) /* gc.garbage's */
+		push(r, &n, s->gc_garbage[i], 0, 0);
 	for (uint32_t i = 0; i < s->ncached_gc; i++)
 		push(r, &n, s->cached_gc[i], 0, 0);
 	for (uint32_t head = 0; head < n; head++) {

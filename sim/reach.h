@@ -2,8 +2,9 @@
  * reach.h - what the roots reach, and by which shortest way; private to
  * the library (graph.c and explain.c ask it).
  *
- * The roots are the program's: every name holding root references, and
- * every cached object (a cache holds it for good).  A mark is breadth
+ * The roots are the program's: every name holding root references, every
+ * object in gc.garbage, and every cached object (a cache holds it for
+ * good).  A mark is breadth
  * first from all of them at once, so the parent links it leaves give a
  * shortest chain of references from a root to each object it reached.
  * What it did not reach, among the live objects, is cyclic garbage or

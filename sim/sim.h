@@ -48,6 +48,8 @@ struct sim_profile {
 	int siphash24;             /* 3.8: str and bytes hash with siphash24
 				      (3.11+: siphash13) */
 	int nan_hash_zero;         /* 3.8: hash(nan) is 0 (3.10+: by address) */
+	int check_garbage;         /* 3.8: a resurrection anywhere in the
+				      unreachable set saves all of it */
 	long freelist_list, freelist_dict, freelist_float, freelist_tuple;
 	/*
 	 * Estimated bytes, from sys.getsizeof on the release (64-bit): per

@@ -57,6 +57,8 @@ enum {
 	LIST_GEN2,
 	LIST_PERMANENT,
 	LIST_UNREACHABLE,
+	LIST_FINALIZERS,  /* a collection's: legacy finalizers and what they reach */
+	LIST_SCRATCH,     /* a collection's: finalize_garbage's seen, the resurrected */
 	LIST_COUNT_,
 	LIST_NONE = 0xff,
 };

@@ -232,11 +232,40 @@ static void graph_marks_the_cycle_as_garbage(void **state)
 	th_close(t);
 }
 
+/*
+ * Issue 12: gc.garbage holds its objects as a root does, so a cycle saved
+ * there is no garbage; a resurrected object shows as finalized.
+ */
+static void graph_roots_gc_garbage_and_shows_finalized(void **state)
+{
+	struct th *t = th_open(NULL);
+	struct sim_graph g;
+	struct sim_graph_opts o = { NULL, 0, 0 };
+	struct sim_diag diag;
+
+	(void)state;
+	TH_OK(t, "gc saveall 1\nalloc a list\nref a a\ndel a\ncollect\n"
+		 "gc saveall 0\nalloc d delobj\non d bind saved self\ndel d\n");
+	assert_int_equal(sim_graph_build(t->s, &o, &g, &diag), SIM_OK);
+	assert_int_equal(g.nnodes, 2);
+	assert_int_equal(g.garbage, 0);
+	for (uint32_t i = 0; i < g.nnodes; i++) {
+		const struct sim_gnode *n = &g.nodes[i];
+
+		assert_int_equal(!!(n->flags & SIM_GN_FINALIZED),
+				 strcmp(n->id, "saved") == 0 || strcmp(n->id, "d") == 0);
+		assert_false(n->flags & SIM_GN_GARBAGE);
+	}
+	sim_graph_release(&g);
+	th_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TH_TEST(witness_agrees_with_a_full_mark),
 		TH_TEST(graph_marks_the_cycle_as_garbage),
+		TH_TEST(graph_roots_gc_garbage_and_shows_finalized),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

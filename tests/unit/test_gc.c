@@ -1156,10 +1156,215 @@ static void releases_pick_the_3_14_variant(void **state)
 	assert_null(sim_profile_find("3.14.00"));
 }
 
+/*
+ * Issue 12: a finalizer's body that allocates can start a collection
+ * (3.8 and 3.11 collect inside the allocation).  Here 3.8's first
+ * attribute of a makes its __dict__, with count0 over threshold0, while
+ * b and c, dropped by the same list, wait to be freed: they are no longer
+ * tracked (CPython has freed them already), so the collection never sees
+ * them, and every object is freed once (the heap check after each step).
+ */
+static void a_collection_inside_a_finalizer_skips_objects_being_freed(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.8");
+
+	TH_OK(t, "gc threshold 1000\n"
+		 "alloc y list\n"
+		 "alloc L list\n"
+		 "alloc a delobj\n"
+		 "on a ref self y\n"
+		 "alloc b delobj\n"
+		 "alloc c delobj\n"
+		 "ref L a\n"
+		 "ref L b\n"
+		 "ref L c\n"
+		 "del a\n"
+		 "del b\n"
+		 "del c\n"
+		 "gc threshold 1\n"
+		 "del L\n"
+		 "expect collections 1 0 0\n"
+		 "expect called a 1\n"
+		 "expect called b 1\n"
+		 "expect called c 1\n"
+		 "expect freed a\n"
+		 "expect freed b\n"
+		 "expect freed c\n"
+		 "expect freed L\n"
+		 "expect refcnt y 1\n");
+	th_close(t);
+}
+
+/*
+ * Issue 12: with DEBUG_SAVEALL handle_legacy_finalizers saves every object
+ * of the uncollectable set, not only those with a tp_del; none is counted
+ * as collected.  Measured (3.11.7, 3.12.1, 3.13.0, 3.14.7: gc.garbage
+ * [L, list], collected 0, uncollectable 2; 3.8.18 adds L's __dict__).
+ */
+static void saveall_saves_the_whole_uncollectable_set(void **state)
+{
+	(void)state;
+	static const char *const versions[] = { "3.8", "3.12", "3.14" };
+
+	for (int i = 0; i < 3; i++) {
+		struct th *t = th_open(versions[i]);
+
+		TH_OKF(t, "gc saveall 1\n"
+			  "alloc a legacyobj\n"
+			  "alloc b list\n"
+			  "ref b a\n"
+			  "ref a b\n"
+			  "del a\n"
+			  "del b\n"
+			  "collect\n"
+			  "expect garbage %d\n"
+			  "expect uncollectable %d\n"
+			  "expect collected 0\n"
+			  "expect called a 0\n"
+			  "gc saveall 0\n"
+			  "gc cleargarbage\n"
+			  "expect alive a\n",
+		       i == 0 ? 3 : 2, i == 0 ? 3 : 2);
+		th_close(t);
+	}
+}
+
+/*
+ * Issue 12: a __del__ that frees its own cycle's other half during
+ * finalize_garbage (del self.a0): b dies by refcount, its own __del__
+ * running from its dealloc, and a with it; nothing is left for
+ * delete_garbage, so the collection counts 0.  Measured: __del__ order
+ * a, b, collected 0, uncollectable 0 in 3.8.18, 3.11.7, 3.12.1, 3.13.0,
+ * 3.14.7.
+ */
+static void a_finalizer_that_breaks_its_cycle_leaves_nothing_to_collect(void **state)
+{
+	(void)state;
+	static const char *const versions[] = { "3.8", "3.11", "3.12", "3.13",
+						"3.14", "3.14.2" };
+
+	for (int i = 0; i < 6; i++) {
+		struct th *t = th_open(versions[i]);
+
+		TH_OK(t, "alloc a delobj\n"
+			 "alloc b delobj\n"
+			 "ref a b\n"
+			 "ref b a\n"
+			 "on a unref self b\n"
+			 "del a\n"
+			 "del b\n"
+			 "collect\n"
+			 "expect called a 1\n"
+			 "expect called b 1\n"
+			 "expect freed a\n"
+			 "expect freed b\n"
+			 "expect collected 0\n"
+			 "expect uncollectable 0\n");
+		th_close(t);
+	}
+}
+
+/*
+ * Issue 12: subtype_dealloc untracks the object, re-tracks it for the
+ * finalizer's call and, resurrected, leaves it tracked.  Up to 3.13 and in
+ * 3.14.5+ tracking does not count, so a resurrection leaves count0 as it
+ * was (measured: 3.8.18, 3.11.7, 3.12.1, 3.13.0, 3.14.7, where a plain
+ * __del__ frees the object and takes 1 off).  3.14.1-3.14.4 count on
+ * tracking: the untrack finds count0 at 0 (the floor), the re-track adds 1
+ * (Include/internal/pycore_gc.h of 3.14.2; from the source, no 3.14.2
+ * interpreter here).
+ */
+static void resurrection_in_a_dealloc_and_the_count(void **state)
+{
+	(void)state;
+	static const char *const versions[] = { "3.12", "3.14", "3.14.2" };
+
+	for (int i = 0; i < 3; i++) {
+		struct th *t = th_open(versions[i]);
+
+		TH_OKF(t, "alloc d delobj\n"
+			  "on d bind saved self\n"
+			  "alloc x list\n"
+			  "ref d x\n"
+			  "del x\n"
+			  "collect\n"
+			  "expect count 0 0 0\n"
+			  "del d\n"
+			  "expect alive d\n"
+			  "expect count %d 0 0\n"
+			  "expect gen d 0\n"
+			  "del saved\n"
+			  "expect freed d\n",
+		       i == 2 ? 1 : 0);
+		th_close(t);
+	}
+}
+
+static void assert_freed_in_order(const struct th *t, const char *const *ids, uint32_t n)
+{
+	assert_int_equal(t->st.nfreed, n);
+	for (uint32_t i = 0; i < n; i++)
+		assert_string_equal(t->st.freed[i], ids[i]);
+}
+
+/*
+ * Issue 12: deallocation frees (and finalizes) in CPython's order, each
+ * object and what it holds before the next: a list's items from the last,
+ * an instance's attributes from the first.  Measured (__del__ order in
+ * 3.8.18, 3.12.1, 3.14.7): L = [a(a1, a2), b, c(c1)] gives c c1 b a a1 a2;
+ * x(x1(x11), x2) gives x x1 x11 x2.
+ */
+static void deallocation_finalizes_in_cpythons_order(void **state)
+{
+	(void)state;
+	static const char *const list_order[] = { "L", "c", "c1", "b", "a", "a1", "a2" };
+	static const char *const attr_order[] = { "x", "x1", "x11", "x2" };
+	struct th *t = th_open("3.12");
+
+	TH_OK(t, "alloc L list\n"
+		 "alloc a delobj\nalloc a1 delobj\nalloc a2 delobj\n"
+		 "ref a a1\nref a a2\n"
+		 "alloc b delobj\nalloc c delobj\nalloc c1 delobj\nref c c1\n"
+		 "ref L a\nref L b\nref L c\n"
+		 "del a\ndel a1\ndel a2\ndel b\ndel c\ndel c1\n"
+		 "del L\n");
+	assert_freed_in_order(t, list_order, 7);
+	TH_OK(t, "alloc x delobj\nalloc x1 delobj\nalloc x11 delobj\nalloc x2 delobj\n"
+		 "ref x x1\nref x1 x11\nref x x2\n"
+		 "del x1\ndel x11\ndel x2\n"
+		 "del x\n");
+	assert_freed_in_order(t, attr_order, 4);
+	th_close(t);
+}
+
+/* Issue 12: a finalizer's body that names a dead ID fails its step. */
+static void a_failing_finalizer_body_fails_the_step(void **state)
+{
+	(void)state;
+	struct th *t = th_open("3.12");
+
+	int rc = th_run(t, "alloc g list\n"
+			   "alloc d delobj\n"
+			   "on d ref g self\n"
+			   "del g\n"
+			   "del d\n");
+	assert_int_not_equal(rc, SIM_OK);
+	assert_non_null(strstr(t->diag.msg, "in the function of 'd'"));
+	assert_int_equal(t->diag.line, 5);
+	th_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TH_TEST(gen0_is_collected_inside_the_701st_allocation_in_3_11),
+		TH_TEST(a_collection_inside_a_finalizer_skips_objects_being_freed),
+		TH_TEST(saveall_saves_the_whole_uncollectable_set),
+		TH_TEST(a_finalizer_that_breaks_its_cycle_leaves_nothing_to_collect),
+		TH_TEST(resurrection_in_a_dealloc_and_the_count),
+		TH_TEST(a_failing_finalizer_body_fails_the_step),
+		TH_TEST(deallocation_finalizes_in_cpythons_order),
 		TH_TEST(gen0_is_collected_at_the_end_of_the_701st_allocation_in_3_12),
 		TH_TEST(a_scheduled_collection_waits_until_the_tuple_is_filled),
 		TH_TEST(explicit_safe_points_hold_a_scheduled_collection_in_3_12),
