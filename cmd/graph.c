@@ -77,7 +77,7 @@ static void until_finish(void *arg, sim *s)
 	u->done(u->arg, s);
 }
 
-int parse_at(const char *arg, uint64_t *at)
+static int parse_at(const char *arg, uint64_t *at)
 {
 	char *end;
 
@@ -89,6 +89,16 @@ int parse_at(const char *arg, uint64_t *at)
 	}
 	*at = v;
 	return 0;
+}
+
+int until_option(struct common_opts *o, uint64_t *at, int opt,
+		 const char *arg)
+{
+	int r = common_option(o, opt, arg);
+
+	if (r || opt != OPT_AT)
+		return r;
+	return parse_at(arg, at) ? -1 : 1;
 }
 
 int replay_until(const char *path, const struct common_opts *o, uint64_t at,
@@ -135,6 +145,8 @@ static const char *shape_of(int type)
 	case SIM_T_SET:
 		return "hexagon";
 	case SIM_T_OBJECT:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		return "ellipse";
 	default:
 		return "note";
@@ -198,7 +210,8 @@ static void dot_node(FILE *f, const struct sim_gnode *n)
 {
 	int atomic = n->type != SIM_T_LIST && n->type != SIM_T_TUPLE &&
 		     n->type != SIM_T_DICT && n->type != SIM_T_SET &&
-		     n->type != SIM_T_OBJECT;
+		     n->type != SIM_T_OBJECT && n->type != SIM_T_DELOBJ &&
+		     n->type != SIM_T_LEGACYOBJ;
 	const char *fill = n->gen == SIM_GEN_UNTRACKED ? UNTRACKED_COLOUR : gen_colour[n->gen];
 
 	fprintf(f, "  o%u [shape=%s, label=\"", n->obj, shape_of(n->type));
@@ -431,15 +444,11 @@ int cmd_graph(int argc, char **argv)
 
 	cli_parser_init(&p, "graph", graph_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
-		if ((r = common_option(&o, opt, optarg)) < 0)
+		if ((r = until_option(&o, &at, opt, optarg)) < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
 		switch (opt) {
-		case OPT_AT:
-			if (parse_at(optarg, &at))
-				return EXIT_USAGE;
-			break;
 		case OPT_AROUND:
 			c.go.around = optarg;
 			break;
