@@ -134,10 +134,10 @@ class Checker:
         i = self.wids.get(ident)
         if i is None:
             return None
-        for o in gc.get_objects():
-            if id(o) == i and type(o) is weakref.ref:
-                return o
-        return None
+        # A weakref cannot be weakly referenced: found from the roots
+        # (what the generator names, it believes reachable).
+        o = self.reachable().get((i, None))
+        return o if type(o) is weakref.ref else None
 
     def reachable(self):
         """(id(), token) -> object, for what the roots reach."""
