@@ -73,7 +73,7 @@ def main(argv=None):
         print("gcsim convert: %d traces read" % len(traces))
 
         replay = traces[:args.replay]
-        for py in [sys.executable] + args.python:
+        for py in ([sys.executable] + args.python) if replay else []:
             proc = subprocess.run([py, os.path.join(HERE, "fincheck.py"),
                                    "--seed", str(args.seed)] + replay)
             if proc.returncode != 0:
