@@ -7,7 +7,7 @@ script writes such traces: random mixes of every event and type of the trace
 language (SPEC.md section 1), shaped by a profile.
 
     gentrace.py --seed N [--events N] [--profile NAME] [--python VERSION]
-                [--expects] [--out FILE]
+                [--expects] [--finalizers | --legacy] [--out FILE]
     gentrace.py --seed N --count K --dir DIR [...]   seeds N .. N+K-1
     gentrace.py --list-profiles
 
@@ -51,6 +51,41 @@ Guarantees
   every Python 3.8 or later: all randomness comes from random.Random(seed)
   through random() alone (whose sequence Python keeps stable across
   versions), and nothing depends on hash order.
+
+Finalizers and weak references (--finalizers, --legacy)
+-------------------------------------------------------
+--finalizers adds scenes (class FinalizerScenes) to any profile: delobjs
+(and legacyobjs with --legacy) with `on` actions, weakrefs with and without
+callbacks (gcobjs with `on` bodies), shared basic weakrefs, resurrection
+(`on D bind R self`, `on D ref P self`) and the resurrected named again,
+garbage cycles (some edges through a weakref's callback, weakrefs inside
+them whose callbacks must not run) collected by every generation, `gc
+saveall 1/0` and `gc cleargarbage`; `gc freeze` only while no such object
+could still need collecting.  Their objects form islands apart from the
+heap above (class Islands): nothing else refers to them, they refer to
+nothing else, and their IDs (D, LG, G, W, P, O, X, R + number, SINK) are
+never bound again.  The model knows what is alive as follows:
+* A refcount-driven death is simulated in CPython's order
+  (subtype_dealloc: __del__ once, PyObject_ClearWeakRefs and the callbacks,
+  tp_del, the references in container order), with every `on` action.
+* A garbage cycle's certain functions (its members' __del__, the callbacks
+  of live weakrefs to its members) run at an unknown moment up to the next
+  full `collect`: until then the scene touches nothing they name; that
+  collect is simulated (handle_weakrefs, finalize_garbage, what is
+  reachable again survives).  Such a function names only `self` and
+  private live objects (never other garbage, whose ID an oracle may not
+  resolve mid-collection), and callbacks of weakrefs to the cycle are
+  certain only when no member resurrects (whether such weakrefs are
+  cleared varies by version).
+* Every other function (a tail's __del__, a legacyobj's __tp_del__ in a
+  cycle, a callback of a weakref in the garbage) is safe: it only binds a
+  name used nowhere else or appends `self` to SINK, a list never dropped,
+  so it is valid whenever it runs, and what it could touch is never named.
+* Expect lines (with --expects): alive, finalized/unfinalized, cleared,
+  referent, same (shared weakrefs) and called only where the model is sure
+  on every version.
+fincheck.py replays these events in real CPython at other collection
+moments and checks all of this.
 
 --python VERSION writes a `#: python VERSION` setting line (so gcsim replays
 the trace under that profile) and leans the generator toward what that
@@ -559,6 +594,376 @@ def index_of(items, x):
 
 
 # ---------------------------------------------------------------------------
+# Finalizers, weak references and resurrection (--finalizers)
+#
+# The objects of these shapes live in islands of their own, apart from the
+# Heap: nothing of the Heap refers to them and they refer to nothing of the
+# Heap, so the two models never disagree about a refcount.  An island object
+# is named only while the model is certain it is alive (F_LIVE).
+#
+# A function (a delobj's __del__, a legacyobj's __tp_del__, a gcobj's body
+# as a weakref callback) is either certain or safe.  A certain function runs
+# only where the model knows it runs: at a refcount-driven death (simulated
+# in CPython's order) or in the collection of a garbage cycle that is
+# resolved by the next full `collect` (until then its island is F_PENDING
+# and its scene touches nothing its functions name).  A safe function may
+# run at any moment or never: it names only `self`, names bound nowhere
+# else, and the eternal sink list, so it is valid whenever it runs, and the
+# model never relies on its effects; whatever it might touch is F_LIMBO
+# (never named again, its IDs never bound again).
+
+F_LIVE, F_PENDING, F_LIMBO, F_FREED = "live", "pending", "limbo", "freed"
+WEAKREFABLE = ("object", "delobj", "legacyobj", "gcobj")
+HOLDERS = ("list", "object", "delobj", "legacyobj", "gcobj")
+FUNCTION_TYPES = ("delobj", "legacyobj", "gcobj")
+
+
+class FObj:
+    """One object of an island.  rc counts root references, references
+    held by other island objects (a weakref's callback included) and, while
+    a function runs, the call's own."""
+
+    __slots__ = ("num", "type", "refs", "rc", "ids", "names_ever", "state",
+                 "finalized", "fn", "calls", "referent", "callback",
+                 "wrefs", "tail", "unsure", "first", "from_limbo")
+
+    def __init__(self, num, type_):
+        self.num = num
+        self.type = type_
+        self.refs = []          # strong references, in container order
+        self.rc = 0
+        self.ids = []           # names bound to it
+        self.names_ever = 0
+        self.state = F_LIVE
+        self.finalized = False  # delobj: its __del__ ran (_PyGC_FINALIZED)
+        self.fn = None          # Fn, for delobj, legacyobj, gcobj
+        self.calls = 0          # times its function ran
+        self.referent = None    # weakref: the object it points at
+        self.callback = None    # weakref: its callback (a gcobj)
+        self.wrefs = []         # weakrefs to it, in CPython's list order
+        self.tail = False       # held by a garbage cycle, not in it
+        self.unsure = False     # weakref: whether it is cleared is unknown
+        self.first = None       # the name it was made with
+        self.from_limbo = 0     # references held by objects in limbo
+
+    def __repr__(self):
+        return "<%s#%d %s %s>" % (self.type, self.num, self.state, self.ids)
+
+
+class Fn:
+    __slots__ = ("actions", "certain")
+
+    def __init__(self, certain):
+        self.actions = []       # (verb, (arg, ...)): args are IDs or "self"
+        self.certain = certain
+
+
+class Islands:
+    """The model of the island objects (see above)."""
+
+    def __init__(self):
+        self.active = []        # F_LIVE and F_PENDING objects
+        self.count = 0
+        self.obj_of = {}        # bound name -> F_LIVE or F_PENDING object
+        self.roots = {}         # name -> root references (> 0)
+        self.pending = False
+        self.sink = None        # the eternal list safe functions fill
+        self.first = {}         # the name an object was made with -> it
+
+    # -- events ---------------------------------------------------------
+
+    def alloc(self, ident, type_):
+        assert ident not in self.obj_of
+        o = FObj(self.count, type_)
+        o.first = ident
+        self.first[ident] = o
+        self.count += 1
+        self.active.append(o)
+        self._bind(ident, o)
+        return o
+
+    def weakref(self, ident, target, cb):
+        """weakref ident target [cb]; returns the weakref (an existing basic
+        one when cb is None and target has one)."""
+        assert target.state == F_LIVE and target.type in WEAKREFABLE
+        head = target.wrefs[0] if target.wrefs else None
+        if cb is None and head is not None and head.callback is None:
+            self._bind(ident, head)
+            return head
+        w = self.alloc(ident, "weakref")
+        w.referent = target
+        if cb is None:
+            target.wrefs.insert(0, w)               # insert_head
+        else:
+            assert cb.state == F_LIVE and cb.type == "gcobj"
+            w.callback = cb
+            cb.rc += 1
+            if head is not None and head.callback is None:
+                target.wrefs.insert(1, w)           # insert_after(basic)
+            else:
+                target.wrefs.insert(0, w)
+        return w
+
+    def ref(self, src, dst):
+        assert src.type in HOLDERS and src.state == F_LIVE
+        assert dst.state == F_LIVE
+        src.refs.append(dst)
+        dst.rc += 1
+
+    def unref(self, src, dst):
+        del src.refs[index_of(src.refs, dst)]
+        self.decref(dst)
+
+    def add_root(self, ident):
+        self.roots[ident] += 1
+        self.obj_of[ident].rc += 1
+
+    def drop_root(self, ident):
+        o = self.obj_of[ident]
+        n = self.roots[ident] - 1
+        assert n >= 0, ident
+        if n:
+            self.roots[ident] = n
+        else:
+            del self.roots[ident]
+        self.decref(o)
+
+    def on(self, o, verb, args):
+        assert o.type in FUNCTION_TYPES and o.fn is not None
+        o.fn.actions.append((verb, tuple(args)))
+
+    # -- CPython's refcount-driven deallocation ---------------------------
+
+    def _bind(self, ident, o):
+        o.ids.append(ident)
+        o.names_ever += 1
+        self.obj_of[ident] = o
+        self.roots[ident] = self.roots.get(ident, 0) + 1
+        o.rc += 1
+
+    def decref(self, o):
+        o.rc -= 1
+        assert o.rc >= 0, o
+        if o.rc == 0 and o.state in (F_LIVE, F_PENDING):
+            self._dealloc(o)
+
+    def call(self, fo, arg):
+        """fo's function runs with self = arg (the caller holds both)."""
+        fo.calls += 1
+        fn = fo.fn
+        if fn is None or not fn.certain:
+            return
+        for verb, args in fn.actions:
+            objs = [arg if a == "self" else self.obj_of.get(a)
+                    for a in args]
+            if verb == "bind":
+                name, target = args[0], objs[1]
+                assert name not in self.obj_of, name
+                assert target.state in (F_LIVE, F_PENDING), target
+                self._bind(name, target)
+                continue
+            if verb == "del":
+                assert args[0] in self.roots, args
+                self.drop_root(args[0])
+                continue
+            src, dst = objs
+            assert src is not None and dst is not None, args
+            assert src.state in (F_LIVE, F_PENDING), src
+            assert dst.state in (F_LIVE, F_PENDING), dst
+            if verb == "ref":
+                assert src.type in HOLDERS
+                src.refs.append(dst)
+                dst.rc += 1
+            else:
+                assert verb == "unref"
+                self.unref(src, dst)
+
+    def _dealloc(self, o):
+        if o.type in ("delobj", "legacyobj") and o.fn is not None:
+            assert o.fn.certain or o.state == F_PENDING or (
+                o.type == "delobj" and o.finalized), \
+                "a safe function would run where the model relies on it"
+        if o.type == "delobj" and not o.finalized:
+            o.finalized = True
+            o.rc = 1
+            self.call(o, o)     # PyObject_CallFinalizerFromDealloc
+            o.rc -= 1
+            if o.rc:
+                return          # resurrected
+        if o.type in WEAKREFABLE:
+            self._clear_weakrefs(o)
+        if o.type == "legacyobj":
+            o.rc = 1
+            self.call(o, o)     # tp_del, after the weakrefs
+            o.rc -= 1
+            if o.rc:
+                return
+        self._free(o)
+
+    def _clear_weakrefs(self, o):
+        """PyObject_ClearWeakRefs: every weakref cleared, then the
+        callbacks called in list order, each weakref held meanwhile."""
+        wl, o.wrefs = o.wrefs, []
+        calls = []
+        for w in wl:
+            w.referent = None
+            if w.callback is not None:
+                calls.append((w, w.callback))
+                w.callback = None
+        for w, _ in calls:
+            w.rc += 1
+        for w, cb in calls:
+            self.call(cb, w)
+        for w, cb in reversed(calls):
+            self.decref(cb)
+            self.decref(w)
+
+    def _free(self, o):
+        o.state = F_FREED
+        self._forget(o)
+        refs, o.refs = o.refs, []
+        if o.type == "list":
+            refs.reverse()
+        if o.type == "weakref":
+            if o.referent is not None:
+                del o.referent.wrefs[index_of(o.referent.wrefs, o)]
+                o.referent = None
+            if o.callback is not None:
+                refs.insert(0, o.callback)
+                o.callback = None
+        for t in refs:
+            self.decref(t)
+
+    def _forget(self, o):
+        for ident in o.ids:
+            del self.obj_of[ident]
+            assert ident not in self.roots, ident
+        o.ids = []
+        del self.active[index_of(self.active, o)]
+
+    # -- reachability, garbage, and the collector -------------------------
+
+    def _reach(self):
+        stack = [self.obj_of[i] for i in self.roots]
+        seen = set()
+        while stack:
+            o = stack.pop()
+            if o.num in seen or o.state not in (F_LIVE, F_PENDING):
+                continue
+            seen.add(o.num)
+            stack.extend(o.refs)
+            if o.callback is not None:
+                stack.append(o.callback)
+        return seen
+
+    def settle(self):
+        """After every event: what lost its way to the roots is garbage,
+        pending resolution when a certain function depends on its
+        collection, else in limbo."""
+        seen = self._reach()
+        lost = [o for o in self.active
+                if o.state == F_LIVE and o.num not in seen]
+        if not lost:
+            return
+        nums = set(o.num for o in lost)
+        certain = False
+        for o in lost:
+            if o.fn is not None and o.type != "delobj":
+                assert not o.fn.certain, o      # legacyobj, or a callback
+            if o.callback is not None and o.callback.fn is not None:
+                assert not o.callback.fn.certain, o
+            if (o.type == "delobj" and not o.finalized and o.fn is not None
+                    and o.fn.certain):
+                assert not o.tail, o
+                certain = True
+            for w in o.wrefs:
+                if (w.state == F_LIVE and w.num not in nums
+                        and w.callback is not None
+                        and w.callback.fn is not None
+                        and w.callback.fn.certain):
+                    assert not o.tail, o
+                    certain = True
+        if certain:
+            self.pending = True
+            for o in lost:
+                o.state = F_PENDING
+        else:
+            for o in lost:
+                self._limbo(o)
+
+    def _limbo(self, o):
+        for w in o.wrefs:
+            assert (w.callback is None or w.callback.fn is None
+                    or not w.callback.fn.certain), w
+            w.unsure = True
+        o.state = F_LIMBO
+        self._forget(o)
+        for t in o.refs + ([o.callback] if o.callback else []):
+            t.from_limbo += 1
+
+    def resolve(self):
+        """A full collection: the pending garbage is collected as CPython
+        does (handle_weakrefs, finalize_garbage, then what is reachable
+        again survives); the rest goes to limbo."""
+        if not self.pending:
+            return
+        self.pending = False
+        garbage = [o for o in self.active if o.state == F_PENDING]
+        nums = set(o.num for o in garbage)
+        calls, cleared = [], []
+        for o in garbage:
+            for w in o.wrefs:
+                w.referent = None
+                cleared.append((w, o))
+                if (w.num not in nums and w.state == F_LIVE
+                        and w.callback is not None):
+                    calls.append(w)
+            o.wrefs = []
+        for w in calls:         # the weakref keeps its callback
+            if w.state == F_LIVE:
+                w.rc += 1
+                self.call(w.callback, w)
+                self.decref(w)
+        for o in garbage:
+            if (o.state == F_PENDING and o.type == "delobj"
+                    and not o.finalized):
+                o.finalized = True
+                o.rc += 1
+                self.call(o, o)
+                self.decref(o)
+        seen = self._reach()
+        for o in garbage:
+            if o.state != F_PENDING:
+                continue
+            if o.num in seen and not o.tail:
+                o.state = F_LIVE
+            else:
+                self._limbo(o)
+        for w, o in cleared:
+            if o.state == F_LIVE:   # resurrected: cleared or not by version
+                w.unsure = True
+        self.settle()
+
+    def busy(self):
+        """Whether a freeze could hide an island object from the collector
+        while the model counts on collecting it."""
+        return any(o is not self.sink for o in self.active)
+
+    def verify(self):
+        expected = dict((o.num, o.from_limbo) for o in self.active)
+        for ident, n in self.roots.items():
+            expected[self.obj_of[ident].num] += n
+        for o in self.active:
+            for t in o.refs + ([o.callback] if o.callback else []):
+                if t.num in expected:
+                    expected[t.num] += 1
+        for o in self.active:
+            assert o.rc == expected[o.num], (o, o.rc, expected[o.num])
+            for ident in o.ids:
+                assert self.obj_of[ident] is o
+
+
+# ---------------------------------------------------------------------------
 # Writing trace text
 
 
@@ -729,12 +1134,481 @@ TEXTS = ("hello world", 'say "hi"', "tab\there", "line\nbreak",
          "p\u00e5 svenska", "\u0391\u03b2\u03b3")
 
 
-class Generator:
+# ---------------------------------------------------------------------------
+# The shapes of --finalizers
+
+FIN_PREFIX = {"delobj": "D", "legacyobj": "LG", "gcobj": "G", "weakref": "W",
+              "list": "P", "object": "O", "float": "X"}
+
+
+class FinalizerScenes:
+    """The shapes of --finalizers, mixed into Generator.  Each scene is a
+    Python generator: it writes a few events, then yields, so that scenes,
+    the other actions and the collections they trigger interleave."""
+
+    # -- events on islands: each applies the model, then writes the line ----
+
+    def f_id(self, prefix):
+        self.next_id += 1
+        return "%s%d" % (prefix, self.next_id)
+
+    def f_event(self, tokens):
+        self.fin.settle()
+        if self.self_check:
+            self.fin.verify()
+        self._event(tokens)
+
+    def f_alloc(self, type_):
+        ident = self.f_id(FIN_PREFIX[type_])
+        o = self.fin.alloc(ident, type_)
+        tokens = ["alloc", ident, type_]
+        if type_ == "float":
+            tokens.append(format_float(self.dice.randint(1, 999) + 0.5))
+        self.f_event(tokens)
+        return o
+
+    def f_name(self, o):
+        assert o.state == F_LIVE, o
+        return self.dice.choice(o.ids)
+
+    def f_ref(self, src, dst):
+        tokens = ["ref", self.f_name(src), self.f_name(dst)]
+        self.fin.ref(src, dst)
+        self.f_event(tokens)
+
+    def f_unref(self, src, dst):
+        tokens = ["unref", self.f_name(src), self.f_name(dst)]
+        self.fin.unref(src, dst)
+        self.f_event(tokens)
+
+    def f_drop(self, ident):
+        verb = "unref" if self.dice.chance(0.1) else "del"
+        self.fin.drop_root(ident)
+        self.f_event([verb, ident])
+
+    def f_drop_all(self, o):
+        """Drop every root reference o's names hold."""
+        for ident in list(o.ids):
+            while o.state == F_LIVE and self.fin.roots.get(ident):
+                self.f_drop(ident)
+
+    def f_weakref(self, target, cb=None):
+        ident = self.f_id("W")
+        tokens = ["weakref", ident, self.f_name(target)]
+        if cb is not None:
+            tokens.append(self.f_name(cb))
+        w = self.fin.weakref(ident, target, cb)
+        self.f_event(tokens)
+        return w, ident
+
+    def f_on(self, o, verb, *args):
+        self.fin.on(o, verb, args)
+        self.f_event(["on", self.f_name(o), verb] + list(args))
+
+    def f_expect(self, *tokens):
+        if self.expects:
+            self.out.expect(list(tokens))
+
+    def f_sink(self):
+        if self.fin.sink is None:
+            self.fin.sink = self.fin.alloc("SINK", "list")
+            self.f_event(["alloc", "SINK", "list"])
+        return "SINK"
+
+    def saveall(self, on):
+        self.saveall_on = on
+        self.gc_event("saveall", "1" if on else "0")
+
+    # -- functions ----------------------------------------------------------
+
+    def kit_list(self, names, owner):
+        """A private list with a root, named by owner's function; the
+        scene drops it once that function can no longer run."""
+        p = self.f_alloc("list")
+        names.append(p.ids[0])
+        self.kit_owner[p.ids[0]] = owner
+        return p
+
+    def certain_fn(self, o, names, kind, resurrect=True, others=(),
+                   droppable=None):
+        """Give o a certain function of 0..4 actions on private objects:
+        kind "fin" (self = o) or "cb" (self = the weakref).  others: objects
+        o holds that it may store or bind (alive whenever it runs)."""
+        dice = self.dice
+        o.fn = Fn(True)
+        menu = [("del", 2), ("unref_kit", 2)]
+        if resurrect:
+            menu += [("bind", 3), ("keep", 3)]
+        if kind == "fin":
+            if droppable is None:
+                droppable = [x for x in o.refs if x not in others]
+            if droppable:
+                menu.append(("drop", 4))
+            if others:
+                menu += [("store", 2), ("bind_other", 1)]
+        used = set()
+        for _ in range(dice.weighted(((0, 1), (1, 4), (2, 3), (3, 2),
+                                      (4, 1)))):
+            act = dice.weighted(menu)
+            if act == "bind":
+                if "bind" in used:
+                    continue
+                name = self.f_id("R")
+                names.append(name)
+                self.f_on(o, "bind", name, "self")
+            elif act == "keep":
+                p = self.kit_list(names, o)
+                self.f_on(o, "ref", p.ids[0], "self")
+            elif act == "del":
+                q = self.f_alloc(dice.choice(("list", "object", "float")))
+                self.f_on(o, "del", q.ids[0])
+            elif act == "unref_kit":
+                p = self.kit_list(names, o)
+                x = self.f_alloc("float")
+                self.f_ref(p, x)
+                self.f_drop(x.ids[0])
+                self.f_on(o, "unref", p.ids[0], x.ids[0])
+            elif act == "drop":
+                # an attribute no other action of o names: o drops it
+                # before anything else could
+                choices = [x for x in droppable if x.num not in used]
+                if not choices:
+                    continue
+                x = dice.choice(choices)
+                used.add(x.num)
+                self.f_on(o, "unref", "self", self.f_name(x))
+            elif act == "store":
+                y = dice.choice(others)
+                p = self.kit_list(names, o)
+                self.f_on(o, "ref", p.ids[0], self.f_name(y))
+            elif act == "bind_other":
+                y = dice.choice(others)
+                name = self.f_id("R")
+                names.append(name)
+                self.f_on(o, "bind", name, self.f_name(y))
+            used.add(act)
+
+    def safe_fn(self, o):
+        """A safe function: valid whenever it runs, or never."""
+        dice = self.dice
+        o.fn = Fn(False)
+        for _ in range(dice.weighted(((0, 2), (1, 3), (2, 1)))):
+            if dice.chance(0.5):
+                self.f_on(o, "bind", self.f_id("R"), "self")
+            else:
+                self.f_on(o, "ref", self.f_sink(), "self")
+
+    def new_callback(self, names, certain, resurrect=True):
+        cb = self.f_alloc("gcobj")
+        names.append(cb.ids[0])
+        if certain:
+            self.certain_fn(cb, names, "cb", resurrect=resurrect)
+        else:
+            self.safe_fn(cb)
+        return cb
+
+    # -- what a scene says and drops at its end -----------------------------
+
+    def f_expects(self, objs):
+        """State what the model knows of the scene's objects."""
+        if not self.expects:
+            return
+        dice = self.dice
+        for o in objs:
+            if dice.chance(0.5):
+                continue
+            if o.state == F_LIVE:
+                name = self.f_name(o)
+                if o.type == "delobj":
+                    self.f_expect("finalized" if o.finalized
+                                  else "unfinalized", name)
+                elif o.type == "weakref" and not o.unsure:
+                    if o.referent is None:
+                        self.f_expect("cleared", name)
+                    elif o.referent.state == F_LIVE:
+                        self.f_expect("referent", name,
+                                      self.f_name(o.referent))
+                else:
+                    self.f_expect("alive", name)
+            if (o.fn is not None and o.fn.certain and o.names_ever == 1
+                    and o.state in (F_LIVE, F_FREED)):
+                self.f_expect("called", o.first, str(o.calls))
+
+    def fn_done(self, o):
+        """Whether o's function can no longer run."""
+        if o.state in (F_FREED, F_LIMBO):
+            return True
+        if o.type == "delobj":
+            return o.finalized
+        if o.type == "gcobj":
+            return o.calls > 0 or not any(
+                w.callback is o and w.referent is not None
+                for w in self.fin.active if w.type == "weakref")
+        return False
+
+    def f_cleanup(self, names):
+        """Drop, in random order, every root the scene's names hold, a
+        function's private objects only once it can no longer run; a
+        garbage cycle that makes pending is collected first."""
+        dice = self.dice
+        while True:
+            while self.fin.pending:
+                yield
+                if self.fin.pending and dice.chance(0.3):
+                    self.collect(dice.choice((None, 2)))
+            ready = [i for i in names if self.fin.roots.get(i) and (
+                i not in self.kit_owner or self.fn_done(self.kit_owner[i]))]
+            if not ready:
+                return
+            self.f_drop(dice.choice(ready))
+            if dice.chance(0.5):
+                yield
+
+    # -- scenes -------------------------------------------------------------
+
+    def act_fin(self):
+        if len(self.scenes) < 3:
+            kind = self.dice.weighted(self.scene_kinds)
+            self.scenes.append(getattr(self, "scene_" + kind)())
+        self.step_scene()
+
+    def step_scene(self):
+        i = int(self.dice.random() * len(self.scenes))
+        try:
+            next(self.scenes[i])
+        except StopIteration:
+            del self.scenes[i]
+
+    def fin_node_type(self, legacy=True):
+        table = [("delobj", 5), ("object", 2), ("gcobj", 1.5)]
+        if self.legacy and legacy:
+            table.append(("legacyobj", 2))
+        return self.dice.weighted(table)
+
+    def give_attrs(self, o, k):
+        """k private attributes: floats, lists, objects (roots dropped)."""
+        for _ in range(k):
+            x = self.f_alloc(self.dice.choice(("float", "float", "list",
+                                                "object")))
+            self.f_ref(o, x)
+            self.f_drop(x.ids[0])
+
+    def scene_rc(self):
+        """Objects with finalizers and weakrefs (with and without callbacks,
+        held outside, by the referent itself, or by its holder) that die by
+        refcount; finalizers resurrect, drop references, drop roots; the
+        resurrected die again later, the callbacks then run."""
+        dice = self.dice
+        self.out.comment("finalizers: refcount deaths")
+        names = []
+        objs = []
+        for i in range(dice.randint(1, 4)):
+            o = self.f_alloc(self.fin_node_type())
+            objs.append(o)
+            names.append(o.ids[0])
+            self.give_attrs(o, dice.weighted(((0, 2), (1, 3), (2, 2),
+                                                     (3, 1))))
+            held = []
+            if i and dice.chance(0.6):      # hold earlier ones: a tree
+                for p in objs[:-1]:
+                    if p.state == F_LIVE and dice.chance(0.5):
+                        self.f_ref(o, p)
+                        held.append(p)
+            if o.type in ("delobj", "legacyobj"):
+                self.certain_fn(o, names, "fin",
+                                resurrect=o.type == "delobj", others=held)
+            if dice.chance(0.3):
+                yield
+        for o in objs:
+            for _ in range(dice.weighted(((0, 3), (1, 3), (2, 2), (3, 1)))):
+                self.scene_weakref(o, names, certain=True)
+            if dice.chance(0.3):
+                yield
+        # an attribute no function names, deleted: it may die at once
+        named = set(a for o in objs if o.fn is not None
+                    for _, args in o.fn.actions for a in args)
+        for o in objs:
+            loose = [x for x in o.refs if not named.intersection(x.ids)]
+            if loose and dice.chance(0.3):
+                self.f_unref(o, dice.choice(loose))
+        # roots of the held ones go first: each then lives in its holder
+        order = list(objs)
+        dice.shuffle(order)
+        for o in order:
+            if o.state == F_LIVE and o.rc > self.fin.roots.get(o.ids[0], 0):
+                if dice.chance(0.8):
+                    self.f_drop_all(o)
+        yield
+        self.f_expects(objs)
+        for o in objs:
+            if o.state == F_LIVE and dice.chance(0.7):
+                self.f_drop_all(o)
+                if dice.chance(0.4):
+                    yield
+        self.f_expects(self.scene_objs(names, objs))
+        for step in self.f_cleanup(names):
+            yield step
+        self.f_expects(self.scene_objs(names, objs))
+
+    def scene_objs(self, names, objs):
+        out = list(objs)
+        for ident in names:
+            o = self.fin.first.get(ident)
+            if o is not None and o not in out:
+                out.append(o)
+        return out
+
+    def scene_weakref(self, o, names, certain, where=None):
+        """A weakref to o: held by a root, by o, or by a holder; with a
+        callback or none (then maybe shared)."""
+        dice = self.dice
+        if o.type not in WEAKREFABLE or o.state != F_LIVE:
+            return None
+        cb = None
+        if dice.chance(0.6):
+            cb = self.new_callback(names, certain)
+        shared = [i for i in (o.wrefs[0].ids if o.wrefs else ())
+                  if cb is None and o.wrefs[0].callback is None]
+        w, ident = self.f_weakref(o, cb)
+        if shared:
+            self.f_expect("same", dice.choice(shared), ident)
+        if cb is not None:
+            self.f_drop(cb.ids[0])
+        where = where or dice.weighted((("root", 3), ("self", 2)))
+        if where == "root":
+            names.append(ident)
+        else:
+            self.f_ref(o if where == "self" else where, w)
+            self.f_drop(ident)
+        return w
+
+    def scene_cycle(self):
+        """A garbage cycle of delobjs, objects and gcobjs (legacyobjs with
+        --legacy), some edges through a weakref's callback, weakrefs to its
+        members held inside it (their callbacks must not run) and outside
+        (theirs run unless a member resurrects), tails held by it; its
+        roots dropped, then collected by generation 0, 1 and 2."""
+        dice = self.dice
+        names = []
+        legacy = self.legacy and dice.chance(0.35)
+        k = dice.weighted(((1, 3), (2, 3), (3, 2), (5, 1)))
+        self.out.comment("finalizers: a garbage cycle of %d%s" %
+                         (k, " with a legacy finalizer" if legacy else ""))
+        nodes = []
+        silent = []     # callbacks of weakrefs in the garbage: never called
+        for i in range(k):
+            t = self.fin_node_type(legacy=False)
+            if legacy and i == 0:
+                t = "legacyobj"
+            nodes.append(self.f_alloc(t))
+        # tails first: private objects and delobjs with safe functions
+        for o in nodes:
+            self.give_attrs(o, dice.weighted(((0, 3), (1, 2), (2, 1))))
+            if dice.chance(0.25):
+                t = self.f_alloc("delobj")
+                t.tail = True
+                self.give_attrs(t, dice.randint(0, 1))
+                self.safe_fn(t)
+                self.f_ref(o, t)
+                self.f_drop(t.ids[0])
+            if dice.chance(0.2):
+                w = self.scene_weakref(o, names, certain=False, where=o)
+                w.tail = True
+                if w.callback is not None:
+                    silent.append(w.callback)
+        for o in nodes:
+            for x in o.refs:
+                x.tail = True
+        yield
+        # the cycle: a ring, some edges through a weakref's callback
+        for i, o in enumerate(nodes):
+            nxt = nodes[(i + 1) % k]
+            if dice.chance(0.2):
+                cb = self.f_alloc("gcobj")
+                silent.append(cb)
+                self.safe_fn(cb)
+                self.f_ref(cb, nxt)
+                w, wid = self.f_weakref(dice.choice(nodes), cb)
+                self.f_drop(cb.ids[0])
+                self.f_ref(o, w)
+                self.f_drop(wid)
+            else:
+                self.f_ref(o, nxt)
+            if dice.chance(0.2):
+                self.f_ref(o, dice.choice(nodes))
+        if dice.chance(0.3):
+            yield
+        # functions: certain for members, unless a legacyobj is in it
+        resurrects = False
+        for o in nodes:
+            if o.type == "delobj" and not legacy:
+                # it runs inside a collection: it names no other garbage
+                # (an oracle may not know such an ID for alive then)
+                self.certain_fn(o, names, "fin", droppable=[])
+                if any(v in ("bind", "ref") for v, _ in o.fn.actions):
+                    resurrects = True
+            elif o.type in ("delobj", "legacyobj"):
+                self.safe_fn(o)
+        # weakrefs from outside (roots), with callbacks when no member
+        # resurrects (when one does, whether it is cleared varies)
+        outside = []
+        for _ in range(dice.weighted(((0, 2), (1, 3), (2, 2)))):
+            o = dice.choice(nodes)
+            if o.type not in WEAKREFABLE:
+                continue
+            cb = None
+            if dice.chance(0.6) and not resurrects and not legacy:
+                cb = self.new_callback(names, certain=True)
+            w, ident = self.f_weakref(o, cb)
+            if cb is not None:
+                self.f_drop(cb.ids[0])
+            names.append(ident)
+            outside.append(w)
+        yield
+        saveall = not self.saveall_on and dice.chance(0.25)
+        if saveall:
+            self.saveall(True)
+        order = list(nodes)
+        dice.shuffle(order)
+        for o in order:
+            self.f_drop_all(o)
+            if dice.chance(0.3):
+                yield
+        for _ in range(dice.randint(0, 3)):
+            yield
+            if dice.chance(0.3):
+                self.collect(dice.choice((0, 1)))
+        if self.fin.pending or dice.chance(0.6):
+            self.collect(dice.choice((None, 2)))
+        if saveall:
+            self.saveall(False)
+            if dice.chance(0.5):
+                self.gc_event("cleargarbage")
+        yield
+        self.f_expects(self.scene_objs(names, nodes + outside))
+        if not legacy and not self.fin.pending:
+            for cb in silent:
+                if cb.calls == 0 and dice.chance(0.5):
+                    self.f_expect("called", cb.first, "0")
+        for step in self.f_cleanup(names):
+            yield step
+        self.f_expects(self.scene_objs(names, outside))
+
+    def act_garbage(self):
+        """gc.set_debug(DEBUG_SAVEALL) on or off, or gc.garbage.clear()."""
+        if self.dice.chance(0.5):
+            self.gc_event("cleargarbage")
+        else:
+            self.saveall(not self.saveall_on)
+
+
+class Generator(FinalizerScenes):
     """Writes one trace: picks actions by profile weight and carries each out
     as events, keeping the heap model in step."""
 
     def __init__(self, seed, events=2000, profile="mixed", python=None,
-                 expects=False, latin1_escapes=False, self_check=False):
+                 expects=False, latin1_escapes=False, self_check=False,
+                 finalizers=False, legacy=False):
         self.dice = Dice(seed)
         if profile == ANY:
             profile = sorted(PROFILES)[seed % len(PROFILES)]
@@ -742,6 +1616,17 @@ class Generator:
         self.profile_name = profile
         prof = PROFILES[profile]
         self.actions = sorted(prof["actions"].items())
+        self.finalizers = finalizers or legacy
+        self.legacy = legacy
+        if self.finalizers:
+            # about one action in eight starts or steps a scene
+            total = sum(w for _, w in self.actions)
+            self.actions += [("fin", total / 8.0), ("garbage", total / 200.0)]
+        self.scene_kinds = (("rc", 1), ("cycle", 1))
+        self.fin = Islands()
+        self.scenes = []            # running scenes (Python generators)
+        self.kit_owner = {}         # private list's ID -> its function's owner
+        self.saveall_on = False
         self.ctypes = sorted(prof.get("ctypes", BASE_CTYPES).items())
         self.atom_kinds = sorted(prof.get("atoms", BASE_ATOMS).items())
         self.untrackable = prof.get("untrackable", 0.35)
@@ -776,7 +1661,9 @@ class Generator:
             if not self.gc_enabled and self.out.events >= self.reenable_at:
                 self.gc_event("enable")
             over = self.heap.live / float(self.target_live) - 1
-            if over > 0 and self.dice.chance(min(0.95, 0.3 + 2 * over)):
+            if self.scenes and self.dice.chance(0.25):
+                self.step_scene()
+            elif over > 0 and self.dice.chance(min(0.95, 0.3 + 2 * over)):
                 self.shrink()
             else:
                 getattr(self, "act_" + self.dice.weighted(self.actions))()
@@ -794,6 +1681,10 @@ class Generator:
             opts += " --expects"
         if self.latin1_escapes:
             opts += " --latin1-escapes"
+        if self.legacy:
+            opts += " --legacy"
+        elif self.finalizers:
+            opts += " --finalizers"
         out = self.out
         out.comment("gcsim trace written by tests/conformance/gentrace.py")
         out.comment("seed %d, profile %s (%s), %d events, python %s, "
@@ -912,6 +1803,8 @@ class Generator:
         self._event(["gc"] + list(words))
 
     def collect(self, gen=None):
+        if gen is None or gen == 2:
+            self.fin.resolve()      # a full collection: nothing pending
         self._event(["collect"] if gen is None else ["collect", str(gen)])
 
     # -- between events: tuple fills and expects ----------------------------
@@ -1318,6 +2211,8 @@ class Generator:
             self.gc_event("enable")
 
     def act_freeze(self):
+        if self.fin.busy():
+            return      # a frozen island would escape the full collections
         if self.freezes < 2:
             self.freezes += 1
             self.gc_event("freeze")
@@ -1736,6 +2631,13 @@ def parse_args(argv):
                         "into --dir")
     p.add_argument("--dir", default=None,
                    help="directory for --count (created if missing)")
+    p.add_argument("--finalizers", action="store_true",
+                   help="add the shapes of finalizers, weak references "
+                        "and resurrection (delobj, weakref, on, gc saveall, "
+                        "gc cleargarbage)")
+    p.add_argument("--legacy", action="store_true",
+                   help="as --finalizers, with legacyobj too (needs "
+                        "_testcapi.with_tp_del in the oracle)")
     p.add_argument("--self-check", action="store_true",
                    help="verify the heap model after every event (slow)")
     p.add_argument("--list-profiles", action="store_true",
@@ -1760,7 +2662,8 @@ def generate(seed, args):
     g = Generator(seed, events=args.events, profile=args.profile,
                   python=args.python, expects=args.expects,
                   latin1_escapes=args.latin1_escapes,
-                  self_check=args.self_check)
+                  self_check=args.self_check, finalizers=args.finalizers,
+                  legacy=args.legacy)
     return g.profile_name, g.run()
 
 
@@ -1783,7 +2686,9 @@ def main(argv=None):
         os.makedirs(args.dir, exist_ok=True)
         for seed in range(args.seed, args.seed + args.count):
             profile, text = generate(seed, args)
-            path = os.path.join(args.dir, "gen-%s-%d.trace" % (profile, seed))
+            kind = "fin-" if args.finalizers or args.legacy else ""
+            path = os.path.join(args.dir, "gen-%s%s-%d.trace"
+                                % (kind, profile, seed))
             with open(path, "w", encoding="utf-8", newline="\n") as f:
                 f.write(text)
         return 0
