@@ -394,7 +394,26 @@ struct sim_collection *gc_new_collection(struct sim *s, int gen,
 	}
 	c->pending_before = s->long_lived_pending;
 	c->total_before = s->long_lived_total;
+	gc_invoke_callbacks(s);
 	return c;
+}
+
+/*
+ * invoke_gc_callback: with gc.callbacks set, each phase builds an info
+ * dict (Py_BuildValue), calls the callbacks and drops it, a dict allocation
+ * and deallocation inside the collection, from and to the dict free list.
+ * Its keys and small ints are not GC objects; the callbacks themselves
+ * (gc callback 1) keep nothing.
+ */
+void gc_invoke_callbacks(struct sim *s)
+{
+	if (!s->gc_callbacks)
+		return;
+	struct sim_event ev = { .op = SIM_OP_ALLOC, .type = SIM_T_DICT };
+	uint64_t freed = s->totals.freed_gc;
+
+	heap_decref(s, cache_alloc(s, &ev));
+	s->totals.freed_gc = freed; /* CPython's, not the collector's */
 }
 
 /* add_stats, and the totals the commands report. */

@@ -87,6 +87,9 @@ uint64_t gc_delete_unreachable(struct sim *s, int old,
 uint64_t gc_weakrefs_before_finalizers(struct sim *s, int old);
 void gc_weakrefs_after_finalizers(struct sim *s);
 
+/* The "start" (in gc_new_collection) and "stop" phases of gc.callbacks. */
+void gc_invoke_callbacks(struct sim *s);
+
 struct sim_collection *gc_new_collection(struct sim *s, int gen,
 					 enum sim_trigger trig);
 void gc_account(struct sim *s, struct sim_collection *c, uint64_t m);

@@ -77,6 +77,7 @@ static uint64_t gc_collect_main(struct sim *s, struct sim_collection *c)
 	c->pending_after = s->long_lived_pending;
 	c->total_after = s->long_lived_total;
 	gc_account(s, c, m);
+	gc_invoke_callbacks(s); /* "stop" */
 	return m;
 }
 

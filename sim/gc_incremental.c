@@ -334,6 +334,7 @@ static long gc_collect_main(struct sim *s, int gen, enum sim_trigger trig)
 	}
 	c->survivors_to = 1;
 	c->work_after = s->work_to_do;
+	gc_invoke_callbacks(s); /* "stop" */
 	s->collecting = 0;
 	return (long)c->collected;
 }

@@ -519,8 +519,16 @@ static int do_gc(struct sim *s, const struct sim_event *ev,
 			heap_decref(s, s->gc_garbage[--s->ngc_garbage]);
 		break;
 	case SIM_GC_CALLBACK:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
-				    "gc callback is not supported yet");
+		if (ev->nums[0]) {
+			s->gc_callbacks++;
+		} else if (s->gc_callbacks) {
+			s->gc_callbacks--;
+		} else {
+			/* gc.callbacks.remove(cb): ValueError */
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+					    "gc callback 0: gc.callbacks holds no callback to remove");
+		}
+		break;
 	}
 	return SIM_OK;
 }

@@ -212,6 +212,7 @@ struct sim {
 	oref *gc_garbage;
 	uint32_t ngc_garbage, capgc_garbage;
 	int saveall;            /* gc.set_debug(gc.DEBUG_SAVEALL) */
+	uint32_t gc_callbacks;  /* callbacks "gc callback 1" put in gc.callbacks */
 
 	/* function.c: the bodies "on" gives functions, and the first error
 	   a body met (it runs deep inside a dealloc or a collection) */
