@@ -188,10 +188,12 @@ uint64_t gc_delete_unreachable(struct sim *s, int old)
 {
 	oref head = LIST_HEAD(s, LIST_UNREACHABLE);
 
-	/* No finalizers or weakrefs: every unreachable object is garbage. */
 	GC_LIST_FOR_EACH(s, LIST_UNREACHABLE, h)
 		OBJ(s, h)->flags &= (uint8_t)~OF_UNREACHABLE;
-	uint64_t m = s->lists[LIST_UNREACHABLE].size;
+	/* Until the finalizers land, both weakref phases run here. */
+	uint64_t m = gc_weakrefs_before_finalizers(s, old);
+	gc_weakrefs_after_finalizers(s);
+	m += s->lists[LIST_UNREACHABLE].size;
 	while (OBJ(s, head)->gc_next != head) {
 		oref h = OBJ(s, head)->gc_next;
 

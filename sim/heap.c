@@ -276,6 +276,15 @@ static void dealloc(struct sim *s, oref h)
 	if (s->seen)
 		census_on_free(s, h);
 	heap_untrack(s, h);
+	/*
+	 * Placeholder until the finalizers land: PyObject_ClearWeakRefs
+	 * where each tp_dealloc calls it, which here is one point: after
+	 * the untrack, before the references go (subtype_dealloc,
+	 * set_dealloc, the oracle's gcobj); a weakref's own dealloc
+	 * unlinks it (clear_weakref).
+	 */
+	weakref_clear_referent(s, h);
+	o = OBJ(s, h);
 	if (type == SIM_T_TUPLE && o->u.r->len < o->u.r->cap)
 		s->building--; /* the C code gave up on it (an error path) */
 	if (sim_is_gc_type(type))

@@ -23,7 +23,8 @@
 		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = (obj_size), \
 		       [SIM_T_INT] = 28, [SIM_T_FLOAT] = 24, \
 		       [SIM_T_STR] = (str_size), [SIM_T_BYTES] = 33, \
-		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32 }, \
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32, \
+		       [SIM_T_WEAKREF] = 80 }, \
 	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51, \
 			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8, [SIM_T_GCOBJ] = 8 }
 
@@ -76,7 +77,8 @@ static const struct sim_profile py38 = {
 		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 48,
 		       [SIM_T_INT] = 28, [SIM_T_FLOAT] = 24,
 		       [SIM_T_STR] = 49, [SIM_T_BYTES] = 33,
-		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32 },
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32,
+		       [SIM_T_WEAKREF] = 72 },
 	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
 			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 0, [SIM_T_GCOBJ] = 8 },
 };
@@ -87,6 +89,7 @@ static const struct sim_profile py38 = {
 	.deferred_gc_if_enabled = 1, \
 	.immortal = 1, \
 	.interned_immortal = 0, \
+	.weakref_tuple_always = 1, \
 	.dict_always_tracked = 1, \
 	.tuple_pop_max = 20, \
 	.none_hash = 0xFCA86420, \
@@ -140,6 +143,9 @@ static const struct sim_profile py313 = {
 	.interned_immortal = 0,
 	/* maybe_freelist_pop fixed: length 20 is reused too. */
 	.tuple_pop_max = 20,
+	/* PyObject_ClearWeakRefs rewritten for the free-threaded build:
+	 * one tuple for every weakref with a callback, even a single one. */
+	.weakref_tuple_always = 1,
 	.none_hash = 0xFCA86420,
 	COMMON_FIELDS(48, 41),
 };
@@ -159,6 +165,9 @@ static const struct sim_profile py314 = {
 	.gc = &gc_generational,
 	.first_patch = 5,
 	.tuple_pack_maybe_tracked = 1,
+	/* gc_collect_main: handle_weakrefs(&final_unreachable, NULL, false)
+	 * after handle_resurrected_objects (3.14.7's Python/gc.c). */
+	.weakref_clear_twice = 1,
 	.threshold = { 2000, 10, 10 },
 	PY314_FIELDS,
 };
