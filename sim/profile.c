@@ -83,13 +83,20 @@ static const struct sim_profile py38 = {
 			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 0, [SIM_T_GCOBJ] = 8 },
 };
 
-/* What every 3.14 shares, whatever its collector. */
+/*
+ * What every 3.14 shares, whatever its collector.  weakref_clear_twice:
+ * handle_weakrefs(&final_unreachable, NULL, false) after
+ * handle_resurrected_objects (3.14.7's Python/gc.c); a weakref a
+ * finalizer made to the garbage has its callback called in 3.13.0 and
+ * 3.13.5, not in 3.14.2 (Pyodide) and 3.14.7 (measured; 3.14.0 assumed).
+ */
 #define PY314_FIELDS \
 	.deferred_gc = 1, \
 	.deferred_gc_if_enabled = 1, \
 	.immortal = 1, \
 	.interned_immortal = 0, \
 	.weakref_tuple_always = 1, \
+	.weakref_clear_twice = 1, \
 	.dict_always_tracked = 1, \
 	.tuple_pop_max = 20, \
 	.none_hash = 0xFCA86420, \
@@ -165,9 +172,6 @@ static const struct sim_profile py314 = {
 	.gc = &gc_generational,
 	.first_patch = 5,
 	.tuple_pack_maybe_tracked = 1,
-	/* gc_collect_main: handle_weakrefs(&final_unreachable, NULL, false)
-	 * after handle_resurrected_objects (3.14.7's Python/gc.c). */
-	.weakref_clear_twice = 1,
 	.threshold = { 2000, 10, 10 },
 	PY314_FIELDS,
 };
