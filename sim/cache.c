@@ -223,6 +223,26 @@ static oref gc_object(struct sim *s, int type, long *freelist, long tuplelen,
 	return gc_object_protect(s, type, freelist, tuplelen, cap, NULL, 0);
 }
 
+/*
+ * PyTuple_New(n), n > 0: from its free list or the allocator, tracked, its
+ * n slots empty (the caller fills them; s->building counts it until then).
+ */
+oref cache_new_tuple(struct sim *s, long n)
+{
+	long *fl = n <= s->prof->tuple_pop_max ? &s->fl.tuple[n - 1] : NULL;
+	oref h = gc_object(s, SIM_T_TUPLE, fl, n, (uint32_t)n);
+
+	heap_track(s, h);
+	s->building++;
+	return h;
+}
+
+/* PyObject_GC_New of a type without a free list: untracked, no block. */
+oref cache_new_gc(struct sim *s, int type)
+{
+	return gc_object(s, type, NULL, 0, 0);
+}
+
 /* new_dict for an instance's __dict__, while protect[] are in use. */
 oref cache_new_attrdict(struct sim *s, const oref *protect, int nprotect)
 {
@@ -314,11 +334,7 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 			}
 			return h;
 		}
-		long *fl = n <= s->prof->tuple_pop_max ? &s->fl.tuple[n - 1] : NULL;
-		h = gc_object(s, SIM_T_TUPLE, fl, n, (uint32_t)n);
-		heap_track(s, h);
-		s->building++;
-		return h;
+		return cache_new_tuple(s, n);
 	}
 	case SIM_T_LIST:
 		h = gc_object(s, SIM_T_LIST, &s->fl.list, 0, 0);

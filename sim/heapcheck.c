@@ -207,6 +207,8 @@ int sim_heap_check(const sim *s, char *msg, size_t sz)
 		return rc;
 	if (s->gen[0].count < 0)
 		return fail(msg, sz, "count0 is negative");
+	if ((rc = weakref_check(s, msg, sz)))
+		return rc;
 	return s->gc->check(s, msg, sz);
 }
 

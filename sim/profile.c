@@ -23,7 +23,8 @@
 		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = (obj_size), \
 		       [SIM_T_INT] = 28, [SIM_T_FLOAT] = 24, \
 		       [SIM_T_STR] = (str_size), [SIM_T_BYTES] = 33, \
-		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32 }, \
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32, \
+		       [SIM_T_WEAKREF] = 80 }, \
 	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51, \
 			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 8, [SIM_T_GCOBJ] = 8 }
 
@@ -82,17 +83,26 @@ static const struct sim_profile py38 = {
 		       [SIM_T_TUPLE] = 40, [SIM_T_OBJECT] = 48,
 		       [SIM_T_INT] = 28, [SIM_T_FLOAT] = 24,
 		       [SIM_T_STR] = 49, [SIM_T_BYTES] = 33,
-		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32 },
+		       [SIM_T_BOOL] = 28, [SIM_T_NONE] = 16, [SIM_T_GCOBJ] = 32,
+		       [SIM_T_WEAKREF] = 72 },
 	.size_per_ref = { [SIM_T_LIST] = 9, [SIM_T_DICT] = 46, [SIM_T_SET] = 51,
 			  [SIM_T_TUPLE] = 8, [SIM_T_OBJECT] = 0, [SIM_T_GCOBJ] = 8 },
 };
 
-/* What every 3.14 shares, whatever its collector. */
+/*
+ * What every 3.14 shares, whatever its collector.  weakref_clear_twice:
+ * handle_weakrefs(&final_unreachable, NULL, false) after
+ * handle_resurrected_objects (3.14.7's Python/gc.c); a weakref a
+ * finalizer made to the garbage has its callback called in 3.13.0 and
+ * 3.13.5, not in 3.14.2 (Pyodide) and 3.14.7 (measured; 3.14.0 assumed).
+ */
 #define PY314_FIELDS \
 	.deferred_gc = 1, \
 	.deferred_gc_if_enabled = 1, \
 	.immortal = 1, \
 	.interned_immortal = 0, \
+	.weakref_tuple_always = 1, \
+	.weakref_clear_twice = 1, \
 	.dict_always_tracked = 1, \
 	.tuple_pop_max = 20, \
 	.none_hash = 0xFCA86420, \
@@ -146,6 +156,9 @@ static const struct sim_profile py313 = {
 	.interned_immortal = 0,
 	/* maybe_freelist_pop fixed: length 20 is reused too. */
 	.tuple_pop_max = 20,
+	/* PyObject_ClearWeakRefs rewritten for the free-threaded build:
+	 * one tuple for every weakref with a callback, even a single one. */
+	.weakref_tuple_always = 1,
 	.none_hash = 0xFCA86420,
 	COMMON_FIELDS(48, 41),
 };

@@ -54,6 +54,7 @@ void sim_free(sim *s)
 	set_release(s);
 	census_release(s);
 	fn_release(s);
+	weakref_release(s);
 	free(s->gc_garbage);
 	names_free(s->names);
 	free(s->freed);
@@ -206,6 +207,10 @@ static int member_hash(struct sim *s, const struct operand *m,
 	case SIM_HASH_RECURSIVE:
 		return sim_diag_set(diag, SIM_ETRACE, "", s->line, m->col,
 				    "tuple '%s' holds itself, so it cannot be hashed",
+				    m->id);
+	case SIM_HASH_GONE:
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, m->col,
+				    "weakref '%s' cannot be hashed: weak object has gone away",
 				    m->id);
 	case SIM_HASH_UNFILLED:
 		if (o->u.r->len == o->u.r->cap)
@@ -487,6 +492,41 @@ int replay_lookup(struct sim *s, struct operand *x, struct sim_diag *diag)
 	return rc;
 }
 
+/*
+ * weakref ID TARGET [CALLBACK]: ID = weakref.ref(TARGET[, CALLBACK]), the
+ * program holding one reference to the result (weakref.c's weakref_new:
+ * perhaps TARGET's callback-less weakref again, which ID then names too).
+ */
+static int do_weakref(struct sim *s, const struct sim_event *ev,
+		      struct sim_diag *diag)
+{
+	oref target, cb = 0;
+	uint32_t ix;
+	int rc;
+
+	if ((rc = fresh_id(s, ev, &ix, diag)) ||
+	    (rc = lookup(s, ev->dst, ev->dst_len, ev->dst_col, &target, NULL, diag)) ||
+	    (ev->id2 && (rc = lookup(s, ev->id2, ev->id2_len, ev->col, &cb, NULL, diag))))
+		return rc;
+	int type = OBJ(s, target)->type;
+	if (!weakref_referenceable(type))
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+				    "cannot create weak reference to '%s' object ('%s'): weakref needs an object, delobj, legacyobj, gcobj or set",
+				    type_name(type), ev->dst);
+	if (cb && OBJ(s, cb)->type != SIM_T_GCOBJ)
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				    "the callback '%s' is %s %s, not a gcobj",
+				    ev->id2, article(OBJ(s, cb)->type),
+				    type_name(OBJ(s, cb)->type));
+	if (cb && refs_full(s, cb))
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				    "'%s' has too many references (%d)", ev->id2,
+				    SIM_REFCNT_MAX);
+	oref w = weakref_new(s, target, cb);
+	s->subject = names_bind(s, ev->id, ix, w);
+	return SIM_OK;
+}
+
 static int do_gc(struct sim *s, const struct sim_event *ev,
 		 struct sim_diag *diag)
 {
@@ -569,7 +609,8 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 	st->refcnt = 0;
 	const char *subj = NULL;
 	if (ev->op == SIM_OP_ALLOC || ev->op == SIM_OP_DEL ||
-	    ev->op == SIM_OP_PACK ||
+	    ev->op == SIM_OP_PACK || ev->op == SIM_OP_WEAKREF ||
+	    ev->op == SIM_OP_ON ||
 	    (ev->op == SIM_OP_REF && !ev->dst))
 		subj = ev->id;
 	else if (ev->op == SIM_OP_REF || ev->op == SIM_OP_UNREF)
@@ -650,8 +691,7 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 		rc = fn_on(s, ev, diag);
 		break;
 	case SIM_OP_WEAKREF:
-		rc = sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
-				  "weakref is not supported yet");
+		rc = do_weakref(s, ev, diag);
 		break;
 	default:
 		break;

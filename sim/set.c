@@ -284,6 +284,23 @@ static int hash_atom(const struct sim *s, oref h, int64_t *out)
 	case SIM_T_LEGACYOBJ:
 		*out = by_address(h);
 		return SIM_HASH_OK;
+	case SIM_T_WEAKREF: {
+		/* weakref_hash: the referent's, computed once and kept; a
+		 * TypeError once the referent is gone, if not kept by then */
+		int64_t *kept = weakref_cached_hash(s, h);
+		oref x = weakref_referent(s, h);
+		int rc;
+
+		if (*kept != -1) {
+			*out = *kept;
+			return SIM_HASH_OK;
+		}
+		if (!x)
+			return SIM_HASH_GONE;
+		if ((rc = hash_atom(s, x, out)) == SIM_HASH_OK)
+			*kept = *out;
+		return rc;
+	}
 	default:
 		return SIM_HASH_UNHASHABLE; /* list, dict, set, __dict__ */
 	}
@@ -519,6 +536,13 @@ static int equal_at(struct sim *s, oref a, oref b, int depth)
 		/* Two towers of shared sub-tuples compare in linear time. */
 		memo_add(s, a, b);
 		return 1;
+	case SIM_T_WEAKREF: {
+		/* weakref_richcompare: the referents while both live, else
+		 * identity (a != b here) */
+		oref p = weakref_referent(s, a), q = weakref_referent(s, b);
+
+		return p && q && equal_at(s, p, q, depth + 1);
+	}
 	default:
 		return 0; /* None, objects: identity only */
 	}

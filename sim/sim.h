@@ -41,6 +41,11 @@ struct sim_profile {
 	int tuple_pack_maybe_tracked; /* 3.14.1+: PyTuple_Pack and tuple
 					 displays track the tuple only if an
 					 item is of a GC type */
+	int weakref_tuple_always;  /* 3.13+: PyObject_ClearWeakRefs puts even
+				      one callback in its tuple */
+	int weakref_clear_twice;   /* 3.14.5+: the weakrefs to the garbage
+				      are cleared again after the finalizers
+				      (GH-91636) */
 	int tuple_pop_max;         /* longest tuple reused from a free list */
 	int tuple_push_max;        /* longest tuple kept on a free list */
 	int shared_keys_max;       /* SHARED_KEYS_MAX_SIZE */

@@ -214,6 +214,14 @@ struct sim {
 	int saveall;            /* gc.set_debug(gc.DEBUG_SAVEALL) */
 	uint32_t gc_callbacks;  /* callbacks "gc callback 1" put in gc.callbacks */
 
+	/* weakref.c: the head of each referent's list of weakrefs, by
+	   handle (meaningful where the referent has OF_WEAKREFD); the
+	   weakrefs whose callbacks a collection is about to call */
+	oref *wr_head;
+	uint32_t capwr_head;
+	oref *wrcb;
+	uint32_t nwrcb, capwrcb;
+
 	/* function.c: the bodies "on" gives functions, and the first error
 	   a body met (it runs deep inside a dealloc or a collection) */
 	struct fn_table *fns;
@@ -370,6 +378,17 @@ int replay_bind(struct sim *s, const struct operand *name, oref h,
  * where CPython does.  Does nothing unless h has OF_WEAKREFD.
  */
 void weakref_clear_referent(struct sim *s, oref h);
+/*
+ * The rest of weakref.c: the weakref op's work (weakref_new returns the
+ * caller's new reference), the types a weakref may refer to, the referent
+ * (0 once cleared), where hash() is kept, the check of the lists, and the release.
+ */
+oref weakref_new(struct sim *s, oref target, oref callback);
+int weakref_referenceable(int type);
+oref weakref_referent(const struct sim *s, oref w);
+int64_t *weakref_cached_hash(const struct sim *s, oref w);
+int weakref_check(const struct sim *s, char *msg, size_t sz);
+void weakref_release(struct sim *s);
 
 /*
  * function.c: the bodies "on ID ACTION ARGS..." gives to the functions of
@@ -392,6 +411,8 @@ void fn_release(struct sim *s);
 oref cache_alloc(struct sim *s, const struct sim_event *ev);
 oref cache_pack(struct sim *s, const oref *items, int n);
 oref cache_new_attrdict(struct sim *s, const oref *protect, int nprotect);
+oref cache_new_tuple(struct sim *s, long n);
+oref cache_new_gc(struct sim *s, int type);
 int cache_release_to_freelist(struct sim *s, oref h);
 void cache_clear_freelists(struct sim *s);
 void cache_release(struct sim *s);
@@ -402,6 +423,7 @@ enum {
 	SIM_HASH_UNHASHABLE, /* a list, dict or set, or a tuple holding one */
 	SIM_HASH_UNFILLED,   /* a tuple not filled yet, or holding one */
 	SIM_HASH_RECURSIVE,  /* a tuple that holds itself */
+	SIM_HASH_GONE,       /* a weakref cleared before it was hashed */
 };
 int py_hash(struct sim *s, oref h, int64_t *out);
 int py_equal(struct sim *s, oref a, oref b);
