@@ -610,7 +610,6 @@ static void snapshot(struct sim *s, const struct sim_event *ev,
 	const char *subj = NULL;
 	if (ev->op == SIM_OP_ALLOC || ev->op == SIM_OP_DEL ||
 	    ev->op == SIM_OP_PACK || ev->op == SIM_OP_WEAKREF ||
-	    ev->op == SIM_OP_ON ||
 	    (ev->op == SIM_OP_REF && !ev->dst))
 		subj = ev->id;
 	else if (ev->op == SIM_OP_REF || ev->op == SIM_OP_UNREF)
