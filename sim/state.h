@@ -362,6 +362,13 @@ int replay_bind(struct sim *s, const struct operand *name, oref h,
 		struct sim_diag *diag);
 
 /*
+ * weakref.c: h is being deallocated: clear the weakrefs to it and call
+ * their callbacks (PyObject_ClearWeakRefs), at the point of h's tp_dealloc
+ * where CPython does.  Does nothing unless h has OF_WEAKREFD.
+ */
+void weakref_clear_referent(struct sim *s, oref h);
+
+/*
  * function.c: the bodies "on ID ACTION ARGS..." gives to the functions of
  * objects (a delobj's __del__, a legacyobj's __tp_del__, a gcobj called as
  * a weakref callback).

@@ -28,9 +28,12 @@ const char *const tr_op_names[] = { SIM_OP_LIST(NAME_OF_OP) };
 const struct tr_arity tr_op_arity[] = { SIM_OP_LIST(ARITY_OF_OP) };
 #undef ARITY_OF_OP
 
-#define NAME_OF(e, name) name,
+#define NAME_OF(e, name, value) name,
 const char *const tr_type_names[SIM_T_COUNT_] = { SIM_TYPE_LIST(NAME_OF) };
 #undef NAME_OF
+#define VALUE_OF(e, name, value) value,
+const unsigned char tr_type_value[SIM_T_COUNT_] = { SIM_TYPE_LIST(VALUE_OF) };
+#undef VALUE_OF
 
 #define NAME_OF(e, name, min, max, args, vmax) name,
 #define ARITY_OF(e, name, min, max, args, vmax) { min, max, args, NULL, vmax },

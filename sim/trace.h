@@ -31,7 +31,7 @@
 enum sim_op { SIM_OP_LIST(SIM_ENUM_OP) };
 #undef SIM_ENUM_OP
 
-#define SIM_ENUM_TYPE(e, name) SIM_T_##e,
+#define SIM_ENUM_TYPE(e, name, value) SIM_T_##e,
 enum sim_type {
 	SIM_TYPE_LIST(SIM_ENUM_TYPE)
 	SIM_T_COUNT_ /* number of types a trace can name */

@@ -97,7 +97,10 @@ struct tr_expect_form {
 };
 extern const struct tr_expect_form tr_expect_forms[];
 
-/* Why "alloc ID weakref" is an error. */
+/* What each type takes after it in alloc (tracelang.h's value column). */
+enum { TV_NONE, TV_LENGTH, TV_VALUE, TV_OP };
+extern const unsigned char tr_type_value[];
+/* Why "alloc ID weakref" is an error: the one TV_OP type. */
 extern const char tr_weakref_alloc[];
 
 /* The text arguments an expect form takes after its kind. */
