@@ -135,6 +135,8 @@ static const char *shape_of(int type)
 	case SIM_T_SET:
 		return "hexagon";
 	case SIM_T_OBJECT:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		return "ellipse";
 	default:
 		return "note";
@@ -198,7 +200,8 @@ static void dot_node(FILE *f, const struct sim_gnode *n)
 {
 	int atomic = n->type != SIM_T_LIST && n->type != SIM_T_TUPLE &&
 		     n->type != SIM_T_DICT && n->type != SIM_T_SET &&
-		     n->type != SIM_T_OBJECT;
+		     n->type != SIM_T_OBJECT && n->type != SIM_T_DELOBJ &&
+		     n->type != SIM_T_LEGACYOBJ;
 	const char *fill = n->gen == SIM_GEN_UNTRACKED ? UNTRACKED_COLOUR : gen_colour[n->gen];
 
 	fprintf(f, "  o%u [shape=%s, label=\"", n->obj, shape_of(n->type));

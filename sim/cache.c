@@ -341,17 +341,22 @@ oref cache_alloc(struct sim *s, const struct sim_event *ev)
 		heap_track(s, h);
 		return h;
 	case SIM_T_OBJECT:
-		h = gc_object(s, SIM_T_OBJECT, NULL, 0, 4);
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ: {
+		int c = sim_class_of(ev->type);
+
+		h = gc_object(s, ev->type, NULL, 0, 4);
 		heap_track(s, h);
 		/*
 		 * init_inline_values: the class's shared keys give up one
 		 * usable slot per new instance (never the last one), and the
 		 * instance's values array is as large as the keys can grow.
 		 */
-		if (s->keys_usable > 1)
-			s->keys_usable--;
-		OBJ(s, h)->u.r->nvalues = s->keys_nentries + s->keys_usable;
+		if (s->keys_usable[c] > 1)
+			s->keys_usable[c]--;
+		OBJ(s, h)->u.r->nvalues = s->keys_nentries[c] + s->keys_usable[c];
 		return h;
+	}
 	default:
 		assert(0 && "unknown type");
 		return 0;

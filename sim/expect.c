@@ -158,6 +158,69 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t sz,
 		return result(n == ev->nums[0], msg, sz, "expected %ld on the %s free list, found %ld",
 			      ev->nums[0], what, n);
 	}
+	case SIM_EXPECT_FINALIZED:
+	case SIM_EXPECT_UNFINALIZED: {
+		int want = ev->expect == SIM_EXPECT_FINALIZED;
+		if (!o)
+			return result(0, msg, sz, "expected '%s' %s, found it freed (step %llu)",
+				      ev->id, want ? "finalized" : "not finalized", (unsigned long long)died);
+		int is = (o->flags & OF_FINALIZED) != 0;
+		return result(is == want, msg, sz, "expected '%s' %s, found it %s",
+			      ev->id, want ? "finalized" : "not finalized",
+			      is ? "finalized" : "not finalized");
+	}
+	case SIM_EXPECT_CLEARED:
+	case SIM_EXPECT_REFERENT: {
+		if (!o)
+			return result(0, msg, sz, "expected weakref '%s', found it freed (step %llu)",
+				      ev->id, (unsigned long long)died);
+		if (o->type != SIM_T_WEAKREF)
+			return result(0, msg, sz, "expected a weakref, found '%s' a %s",
+				      ev->id, sim_type_name((enum sim_type)o->type));
+		oref r = o->u.r->wr_referent;
+		if (ev->expect == SIM_EXPECT_CLEARED)
+			return result(r == 0, msg, sz, "expected weakref '%s' cleared, found its referent alive%s%s",
+				      ev->id, names_first(s, r) ? ": " : "",
+				      names_first(s, r) ? names_first(s, r) : "");
+		if (!h2)
+			return result(0, msg, sz, "expected weakref '%s' to refer to '%s', found '%s' freed (step %llu)",
+				      ev->id, ev->id2, ev->id2, (unsigned long long)died2);
+		return result(r == h2, msg, sz, "expected weakref '%s' to refer to '%s', found it %s",
+			      ev->id, ev->id2, r ? "referring to another object" : "cleared");
+	}
+	case SIM_EXPECT_CALLED: {
+		uint32_t ix = names_find_n(s->names, ev->id, ev->id_len);
+		uint32_t n = names_calls(s->names, ix);
+		return result(n == (uint64_t)ev->nums[0], msg, sz,
+			      "expected the function of '%s' called %ld time%s, found %u",
+			      ev->id, ev->nums[0], ev->nums[0] == 1 ? "" : "s", n);
+	}
+	case SIM_EXPECT_GARBAGE:
+		return result(s->ngc_garbage == (uint64_t)ev->nums[0], msg, sz,
+			      "expected len(gc.garbage) %ld, found %u", ev->nums[0], s->ngc_garbage);
+	case SIM_EXPECT_FROZEN: {
+		uint64_t n = s->lists[LIST_PERMANENT].size;
+		return result(n == (uint64_t)ev->nums[0], msg, sz,
+			      "expected %ld frozen objects, found %llu", ev->nums[0],
+			      (unsigned long long)n);
+	}
+	case SIM_EXPECT_UNCOLLECTABLE: {
+		uint64_t m = 0;
+		for (uint32_t i = 0; i < s->ncolls; i++)
+			m += s->colls[i].uncollectable;
+		return result(m == (uint64_t)ev->nums[0], msg, sz,
+			      "expected %ld uncollectable by the previous step, found %llu (%u collection%s)",
+			      ev->nums[0], (unsigned long long)m, s->ncolls, s->ncolls == 1 ? "" : "s");
+	}
+	case SIM_EXPECT_STATS: {
+		const struct sim_genstats *g = &s->stats[ev->nums[0]];
+		return result(g->collected == (uint64_t)ev->nums[1] &&
+			      g->uncollectable == (uint64_t)ev->nums[2], msg, sz,
+			      "expected generation %ld's stats collected %ld uncollectable %ld, found %llu and %llu",
+			      ev->nums[0], ev->nums[1], ev->nums[2],
+			      (unsigned long long)g->collected,
+			      (unsigned long long)g->uncollectable);
+	}
 	}
 	return 1;
 }

@@ -640,6 +640,8 @@ static void link_of(const struct sim *s, oref u, oref v, struct sim_xlink *l)
 		l->via = "member";
 		break;
 	case SIM_T_OBJECT:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		l->via = o->dictobj ? "__dict__" : "attribute";
 		break;
 	default:

@@ -75,6 +75,17 @@ void gc_deduce_unreachable(struct sim *s, int base);
 uint64_t gc_untrack_tuples(struct sim *s, int list);
 uint64_t gc_untrack_dicts(struct sim *s, int list);
 uint64_t gc_delete_unreachable(struct sim *s, int old);
+/*
+ * weakref.c: the collector's weakref phases over LIST_UNREACHABLE, at the
+ * two points of CPython's order where the profile's version has them:
+ * before finalize_garbage (handle_weakrefs up to 3.13; 3.14's
+ * handle_weakref_callbacks), returning the weakrefs freed, which count as
+ * collected; and after the resurrection check, before delete_garbage
+ * (what 3.13's GH-91636 and 3.14's clear_weakrefs clear there).
+ */
+uint64_t gc_weakrefs_before_finalizers(struct sim *s, int old);
+void gc_weakrefs_after_finalizers(struct sim *s);
+
 struct sim_collection *gc_new_collection(struct sim *s, int gen,
 					 enum sim_trigger trig);
 void gc_account(struct sim *s, struct sim_collection *c, uint64_t m);

@@ -92,6 +92,8 @@ void heap_release(struct sim *s)
 
 static int size_type(int type)
 {
+	if (sim_is_instance(type))
+		return SIM_T_OBJECT;
 	return type == OT_ATTRDICT ? SIM_T_DICT : type;
 }
 
@@ -268,6 +270,8 @@ static void dealloc(struct sim *s, oref h)
 	int type = o->type;
 
 	assert(o->refcnt == 0 && !(o->flags & OF_CACHED));
+	if (sim_has_function(type))
+		fn_forget(s, h);
 	names_kill_object(s, h);
 	if (s->seen)
 		census_on_free(s, h);
@@ -315,9 +319,19 @@ void heap_decref(struct sim *s, oref h)
 	if (s->draining)
 		return;
 	s->draining = 1;
-	while (s->npending > 0)
-		dealloc(s, s->pending[--s->npending]);
+	heap_drain_to(s, 0);
 	s->draining = 0;
+}
+
+/*
+ * Free what waits on the worklist above base: a body run inside a
+ * deallocation (function.c) frees what it dropped before it goes on, as
+ * the recursive deallocation of CPython would.
+ */
+void heap_drain_to(struct sim *s, uint32_t base)
+{
+	while (s->npending > base)
+		dealloc(s, s->pending[--s->npending]);
 }
 
 /*
@@ -331,7 +345,7 @@ void heap_clear_refs(struct sim *s, oref h)
 
 	if (o->type == SIM_T_TUPLE || !sim_is_gc_type(o->type))
 		return;
-	if (o->type == SIM_T_OBJECT)
+	if (sim_is_instance(o->type))
 		o->dictobj = 0;
 	drop_refs(s, h);
 }

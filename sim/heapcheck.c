@@ -114,7 +114,8 @@ static int check_gen_lists(const struct sim *s, char *msg, size_t sz)
 
 /*
  * Reference counts: each mortal object's count equals the references that
- * exist (names' roots, container slots, the caches' own), and is above 0:
+ * exist (names' roots, container slots, the caches' own, gc.garbage's),
+ * and is above 0:
  * an object nothing refers to must have been freed.  On the same walk: the
  * tuples still being filled are the ones s->building counts, and the
  * cached objects are the ones the census counts or lists as roots.
@@ -128,6 +129,8 @@ static int check_refcounts(const struct sim *s, int64_t *expect, char *msg, size
 		uint32_t ix = names_rooted(s->names, i);
 		expect[names_obj(s->names, ix)] += (int64_t)names_roots(s->names, ix);
 	}
+	for (uint32_t i = 0; i < s->ngc_garbage; i++)
+		expect[s->gc_garbage[i]]++; /* gc.garbage's own references */
 	for (oref h = s->objs[HEAD_REFCHAIN].rc_next; h != HEAD_REFCHAIN; h = s->objs[h].rc_next) {
 		const struct obj *o = &s->objs[h];
 

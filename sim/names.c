@@ -88,6 +88,8 @@ struct names {
 	struct dead *ring; /* dead and idle names, oldest first from head */
 	uint32_t head, len, cap; /* cap: a power of two */
 	struct slot cache[1u << CACHE_BITS]; /* recent names by hash; ix 0: none */
+	uint32_t *calls;   /* per name: its object's function ran this often */
+	uint32_t capcalls; /* (made on the first call: most traces have none) */
 };
 
 static inline struct name *rec(const struct names *n, uint32_t ix)
@@ -206,6 +208,7 @@ void names_free(struct names *n)
 	free(n->tags);
 	free(n->rooted);
 	free(n->ring);
+	free(n->calls);
 	free(n);
 }
 
@@ -427,6 +430,8 @@ uint32_t names_bind(struct sim *s, const char *id, uint32_t ix, oref obj)
 		assert(is_gone(nm));
 	}
 	struct obj *o = OBJ(s, obj);
+	if (ix < n->capcalls)
+		n->calls[ix] = 0;
 	nm->state = (uint8_t)(NAME_BOUND | (nm->state & NAME_LISTED));
 	nm->obj = obj;
 	nm->roots = 1;
@@ -569,6 +574,30 @@ const char *names_first(const struct sim *s, oref h)
 	uint32_t ix = s->objs[h].names;
 
 	return ix ? str_of(rec(s->names, ix)) : NULL;
+}
+
+void names_count_call(struct sim *s, oref obj)
+{
+	struct names *n = s->names;
+
+	for (uint32_t ix = s->objs[obj].names; ix; ix = rec(n, ix)->link) {
+		if (ix >= n->capcalls) {
+			uint32_t cap = n->capcalls ? n->capcalls : 64;
+			while (cap <= ix)
+				cap *= 2;
+			n->calls = sim_xrealloc(n->calls, cap * sizeof(*n->calls));
+			memset(n->calls + n->capcalls, 0,
+			       (cap - n->capcalls) * sizeof(*n->calls));
+			n->capcalls = cap;
+		}
+		if (n->calls[ix] < UINT32_MAX)
+			n->calls[ix]++;
+	}
+}
+
+uint32_t names_calls(const struct names *n, uint32_t ix)
+{
+	return ix < n->capcalls ? n->calls[ix] : 0;
 }
 
 uint32_t names_nrooted(const struct names *n) { return n->nrooted; }

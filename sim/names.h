@@ -55,6 +55,14 @@ void names_drop_root(struct names *n, uint32_t ix);
 void names_kill_object(struct sim *s, uint32_t obj);
 /* ix's last root reference to a cached object went (see names.c). */
 void names_set_idle(struct sim *s, uint32_t ix);
+/*
+ * obj's function (a finalizer, a weakref callback: see function.c) ran:
+ * count one call on every name bound to it.  The count stays with a name
+ * after its object dies, and restarts when the ID is bound again.
+ */
+void names_count_call(struct sim *s, uint32_t obj);
+uint32_t names_calls(const struct names *n, uint32_t ix);
+
 /* The first name bound to obj, or NULL. */
 const char *names_first(const struct sim *s, uint32_t obj);
 

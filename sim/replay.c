@@ -37,7 +37,8 @@ int sim_new(sim **out, const struct sim_config *cfg, struct sim_diag *diag)
 		s->gen[i].threshold = cfg->has_threshold[i] ? cfg->threshold[i] :
 							      p->threshold[i];
 	s->enabled = 1;
-	s->keys_usable = (uint32_t)p->shared_keys_max;
+	for (int c = 0; c < SIM_NCLASSES; c++)
+		s->keys_usable[c] = (uint32_t)p->shared_keys_max;
 	heap_init(s);
 	s->names = names_new();
 	*out = s;
@@ -52,6 +53,8 @@ void sim_free(sim *s)
 	cache_release(s);
 	set_release(s);
 	census_release(s);
+	fn_release(s);
+	free(s->gc_garbage);
 	names_free(s->names);
 	free(s->freed);
 	free(s->effects);
@@ -156,10 +159,11 @@ static void set_attribute(struct sim *s, oref o, oref v)
 		return;
 	}
 	/* insert_into_dictkeys: a known key, or a new one while usable. */
-	int found = j < s->keys_nentries;
-	if (!found && s->keys_usable > 0) {
-		s->keys_nentries++;
-		s->keys_usable--;
+	int c = sim_class_of(OBJ(s, o)->type);
+	int found = j < s->keys_nentries[c];
+	if (!found && s->keys_usable[c] > 0) {
+		s->keys_nentries[c]++;
+		s->keys_usable[c]--;
 		found = 1;
 	}
 	if (found) {
@@ -186,12 +190,13 @@ static int find_ref(const struct sim *s, oref c, oref v, uint32_t *at)
 }
 
 /*
- * hash(v), for a set operation on v, or the TypeError (or worse) that
+ * hash(v), for a set operation on member m, or the TypeError (or worse) that
  * CPython would meet hashing it.
  */
-static int member_hash(struct sim *s, const struct sim_event *ev, oref v,
+static int member_hash(struct sim *s, const struct operand *m,
 		       int64_t *hash, struct sim_diag *diag)
 {
+	oref v = m->h;
 	int rc = py_hash(s, v, hash);
 	const struct obj *o = OBJ(s, v);
 
@@ -199,23 +204,23 @@ static int member_hash(struct sim *s, const struct sim_event *ev, oref v,
 	case SIM_HASH_OK:
 		return SIM_OK;
 	case SIM_HASH_RECURSIVE:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, m->col,
 				    "tuple '%s' holds itself, so it cannot be hashed",
-				    ev->dst);
+				    m->id);
 	case SIM_HASH_UNFILLED:
 		if (o->u.r->len == o->u.r->cap)
-			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, m->col,
 					    "tuple '%s' holds a tuple that is not filled yet, so it cannot be hashed",
-					    ev->dst);
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+					    m->id);
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, m->col,
 				    "tuple '%s' is not filled yet (%u of %u items), so it cannot be hashed",
-				    ev->dst, o->u.r->len, o->u.r->cap);
+				    m->id, o->u.r->len, o->u.r->cap);
 	default:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, m->col,
 				    "unhashable type: '%s' ('%s' cannot be a set member)",
 				    o->type == SIM_T_TUPLE ? "tuple holding a list, dict or set" :
 							     type_name(o->type),
-				    ev->dst);
+				    m->id);
 	}
 }
 
@@ -230,29 +235,38 @@ static int refs_full(const struct sim *s, oref h)
 static int do_ref(struct sim *s, const struct sim_event *ev,
 		  struct sim_diag *diag)
 {
-	oref src = 0, dst = 0;
-	uint32_t name = 0;
-	int64_t hash;
+	struct operand src = { 0, 0, ev->id, ev->id_col };
+	struct operand dst = { 0, 0, ev->dst, ev->dst_col };
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &src, &name, diag)))
+	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &src.h, &src.name, diag)))
 		return rc;
 	if (!ev->dst) {
-		if (refs_full(s, src))
+		if (refs_full(s, src.h))
 			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 					    "'%s' has too many references (%d)", ev->id,
 					    SIM_REFCNT_MAX);
-		if (names_add_root(s->names, name))
+		if (names_add_root(s->names, src.name))
 			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
 					    "'%s' holds too many root references", ev->id);
-		heap_incref(s, src);
+		heap_incref(s, src.h);
 		return SIM_OK;
 	}
-	if ((rc = lookup(s, ev->dst, ev->dst_len, ev->dst_col, &dst, NULL, diag)))
+	if ((rc = lookup(s, ev->dst, ev->dst_len, ev->dst_col, &dst.h, NULL, diag)))
 		return rc;
+	return replay_ref(s, &src, &dst, diag);
+}
+
+int replay_ref(struct sim *s, const struct operand *srcp,
+	       const struct operand *dstp, struct sim_diag *diag)
+{
+	oref src = srcp->h, dst = dstp->h;
+	int64_t hash;
+	int rc;
+
 	if (refs_full(s, dst))
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
-				    "'%s' has too many references (%d)", ev->dst,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, dstp->col,
+				    "'%s' has too many references (%d)", dstp->id,
 				    SIM_REFCNT_MAX);
 	struct obj *o = OBJ(s, src);
 	switch (o->type) {
@@ -263,9 +277,9 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 		return SIM_OK;
 	case SIM_T_TUPLE:
 		if (o->u.r->len == o->u.r->cap)
-			return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
+			return sim_diag_set(diag, SIM_ETRACE, "", s->line, srcp->col,
 					    "tuple '%s' is already full (%u items)",
-					    ev->id, o->u.r->cap);
+					    srcp->id, o->u.r->cap);
 		heap_incref(s, dst);
 		heap_refs_push(s, src, dst);
 		if (OBJ(s, src)->u.r->len == OBJ(s, src)->u.r->cap)
@@ -275,43 +289,55 @@ static int do_ref(struct sim *s, const struct sim_event *ev,
 		dict_insert(s, src, dst);
 		return SIM_OK;
 	case SIM_T_SET:
-		if ((rc = member_hash(s, ev, dst, &hash, diag)))
+		if ((rc = member_hash(s, dstp, &hash, diag)))
 			return rc;
 		if (!set_add(s, src, dst, hash))
 			heap_effect(s, SIM_FX_SET_DUPLICATE, OBJ(s, dst)->type, 0);
 		return SIM_OK;
 	case SIM_T_OBJECT:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		set_attribute(s, src, dst);
 		return SIM_OK;
 	default:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, srcp->col,
 				    "'%s' is %s %s, not a container: ref needs a list, tuple, dict, set, object or gcobj",
-				    ev->id, article(o->type), type_name(o->type));
+				    srcp->id, article(o->type), type_name(o->type));
 	}
 }
 
 static int do_unref(struct sim *s, const struct sim_event *ev,
 		    struct sim_diag *diag)
 {
-	oref src = 0, dst = 0, holder;
+	struct operand src = { 0, 0, ev->id, ev->id_col };
+	struct operand dst = { 0, 0, ev->dst, ev->dst_col };
+	int rc;
+
+	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &src.h, NULL, diag)) ||
+	    (rc = lookup(s, ev->dst, ev->dst_len, ev->dst_col, &dst.h, NULL, diag)))
+		return rc;
+	return replay_unref(s, &src, &dst, diag);
+}
+
+int replay_unref(struct sim *s, const struct operand *srcp,
+		 const struct operand *dstp, struct sim_diag *diag)
+{
+	oref src = srcp->h, dst = dstp->h, holder;
 	uint32_t at;
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &src, NULL, diag)) ||
-	    (rc = lookup(s, ev->dst, ev->dst_len, ev->dst_col, &dst, NULL, diag)))
-		return rc;
 	struct obj *o = OBJ(s, src);
 	holder = src;
 	switch (o->type) {
 	case SIM_T_TUPLE:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, srcp->col,
 				    "unref on tuple '%s': tuples are immutable",
-				    ev->id);
+				    srcp->id);
 	case SIM_T_SET: {
 		int64_t hash;
 		oref member;
 
-		if ((rc = member_hash(s, ev, dst, &hash, diag)))
+		if ((rc = member_hash(s, dstp, &hash, diag)))
 			return rc;
 		if (!(member = set_discard(s, src, dst, hash)))
 			goto missing;
@@ -319,6 +345,8 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 		return SIM_OK;
 	}
 	case SIM_T_OBJECT:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		if (o->dictobj)
 			holder = o->u.r->v[0];
 		/* fall through */
@@ -329,18 +357,18 @@ static int do_unref(struct sim *s, const struct sim_event *ev,
 			goto missing;
 		break;
 	default:
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, srcp->col,
 				    "'%s' is %s %s, not a container: unref needs a list, dict, set, object or gcobj",
-				    ev->id, article(o->type), type_name(o->type));
+				    srcp->id, article(o->type), type_name(o->type));
 	}
 	oref victim = OBJ(s, holder)->u.r->v[at];
 	heap_refs_remove_at(s, holder, at);
 	heap_decref(s, victim);
 	return SIM_OK;
 missing:
-	return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->dst_col,
+	return sim_diag_set(diag, SIM_ETRACE, "", s->line, dstp->col,
 			    "%s '%s' holds no reference to '%s'",
-			    type_name(o->type), ev->id, ev->dst);
+			    type_name(o->type), srcp->id, dstp->id);
 }
 
 /* The name alloc or pack binds: unknown, dead or idle, never live. */
@@ -406,16 +434,24 @@ static int do_pack(struct sim *s, const struct sim_event *ev,
 static int do_del(struct sim *s, const struct sim_event *ev,
 		  struct sim_diag *diag)
 {
-	oref h = 0;
-	uint32_t ix = 0;
+	struct operand name = { 0, 0, ev->id, ev->id_col };
 	int rc;
 
-	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &h, &ix, diag)))
+	if ((rc = lookup(s, ev->id, ev->id_len, ev->id_col, &name.h, &name.name, diag)))
 		return rc;
+	return replay_drop_root(s, &name, diag);
+}
+
+int replay_drop_root(struct sim *s, const struct operand *name,
+		     struct sim_diag *diag)
+{
+	oref h = name->h;
+	uint32_t ix = name->name;
+
 	if (names_roots(s->names, ix) == 0)
-		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->id_col,
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, name->col,
 				    "'%s' holds no root reference to drop (alloc and 'ref ID' take them, del drops them)",
-				    ev->id);
+				    name->id);
 	names_drop_root(s->names, ix);
 	heap_decref(s, h);
 	if (names_roots(s->names, ix) == 0 && (OBJ(s, h)->flags & OF_CACHED))
@@ -423,7 +459,36 @@ static int do_del(struct sim *s, const struct sim_event *ev,
 	return SIM_OK;
 }
 
-static int do_gc(struct sim *s, const struct sim_event *ev)
+int replay_bind(struct sim *s, const struct operand *name, oref h,
+		struct sim_diag *diag)
+{
+	struct sim_event ev = { .id = name->id, .id_len = strlen(name->id),
+				.id_col = name->col };
+	uint32_t ix;
+	int rc;
+
+	if ((rc = fresh_id(s, &ev, &ix, diag)))
+		return rc;
+	if (refs_full(s, h))
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, name->col,
+				    "'%s' has too many references (%d)", name->id,
+				    SIM_REFCNT_MAX);
+	heap_incref(s, h);
+	names_bind(s, name->id, ix, h);
+	return SIM_OK;
+}
+
+int replay_lookup(struct sim *s, struct operand *x, struct sim_diag *diag)
+{
+	uint32_t subject = s->subject; /* a body's lookups are not the step's */
+	int rc = lookup(s, x->id, strlen(x->id), x->col, &x->h, &x->name, diag);
+
+	s->subject = subject;
+	return rc;
+}
+
+static int do_gc(struct sim *s, const struct sim_event *ev,
+		 struct sim_diag *diag)
 {
 	switch (ev->action) {
 	case SIM_GC_ENABLE:
@@ -445,6 +510,17 @@ static int do_gc(struct sim *s, const struct sim_event *ev)
 	case SIM_GC_SAFEPOINT:
 		s->explicit_safepoints = 1; /* see safe_point_here */
 		break;
+	case SIM_GC_SAVEALL:
+		s->saveall = ev->nums[0] != 0;
+		break;
+	case SIM_GC_CLEARGARBAGE:
+		/* gc.garbage.clear(): list_clear drops the items from the end */
+		while (s->ngc_garbage > 0)
+			heap_decref(s, s->gc_garbage[--s->ngc_garbage]);
+		break;
+	case SIM_GC_CALLBACK:
+		return sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				    "gc callback is not supported yet");
 	}
 	return SIM_OK;
 }
@@ -560,17 +636,30 @@ int sim_replay(sim *s, const struct sim_event *ev, struct sim_step *st,
 		s->gc->collect(s, ev->gen);
 		break;
 	case SIM_OP_GC:
-		rc = do_gc(s, ev);
+		rc = do_gc(s, ev, diag);
+		break;
+	case SIM_OP_ON:
+		rc = fn_on(s, ev, diag);
+		break;
+	case SIM_OP_WEAKREF:
+		rc = sim_diag_set(diag, SIM_ETRACE, "", s->line, ev->col,
+				  "weakref is not supported yet");
 		break;
 	default:
 		break;
+	}
+	if (!rc && safe_point_here(s, ev))
+		s->gc->safe_point(s);
+	if (!rc && s->call_status) {
+		/* a function body failed inside the step */
+		rc = s->call_status;
+		*diag = s->call_diag;
+		s->call_status = 0;
 	}
 	if (rc) {
 		s->step_no--;
 		return rc;
 	}
-	if (safe_point_here(s, ev))
-		s->gc->safe_point(s);
 	census_maybe(s);
 	s->totals.steps++;
 	snapshot(s, ev, st);

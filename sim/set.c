@@ -280,6 +280,8 @@ static int hash_atom(const struct sim *s, oref h, int64_t *out)
 		return SIM_HASH_OK;
 	case SIM_T_OBJECT:
 	case SIM_T_GCOBJ:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		*out = by_address(h);
 		return SIM_HASH_OK;
 	default:

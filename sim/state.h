@@ -46,6 +46,8 @@ enum {
 	OF_UNREACHABLE = 1u << 3, /* tentatively unreachable (move_unreachable) */
 	OF_INTERNED = 1u << 4,    /* str in the interned table */
 	OF_BIGVALUE = 1u << 5,    /* int that needs u.s for its digits */
+	OF_FINALIZED = 1u << 6,   /* _PyGC_FINALIZED: tp_finalize has run */
+	OF_WEAKREFD = 1u << 7,    /* at least one weakref points at it */
 };
 
 /* Which list a tracked object is on. */
@@ -78,6 +80,10 @@ struct blob {
  * insertion order, and an instance's attribute values in insertion order
  * (or its one materialized dict).
  *
+ * A weakref's block has cap 1 and holds its callback, if it has one, in
+ * v[0]: a strong reference every traversal sees.  Its referent is weak: not
+ * in v[], not counted in the referent's refcnt.
+ *
  * A set's block is its hash table, as setobject.c lays it out: len == cap
  * slots (a power of two, at least 8), v[i] the key of slot i (0 when the
  * slot is unused or a dummy), followed by cap int64_t hashes (set.c's
@@ -97,6 +103,10 @@ struct refs {
 			uint32_t fill;      /* set: live keys and dummies */
 		};
 		int64_t hash;               /* tuple: hash(), once hstate says so */
+		struct {
+			uint32_t wr_referent; /* weakref: its object, 0 once cleared */
+			uint32_t wr_next;     /* weakref: next of the referent's list */
+		};
 	};
 	oref v[];
 };
@@ -160,6 +170,8 @@ struct freelists {
 	long tuple[SIM_TUPLE_FREELISTS]; /* index k-1 holds tuples of length k */
 };
 
+enum { SIM_NCLASSES = 3 }; /* the classes of instances: sim_class_of */
+
 struct sim {
 	const struct sim_profile *prof;
 	const struct gc_ops *gc;   /* the profile's collector (gc.h) */
@@ -194,6 +206,17 @@ struct sim {
 
 	struct freelists fl;
 
+	/* gc.garbage: strong references, in the order CPython appends */
+	oref *gc_garbage;
+	uint32_t ngc_garbage, capgc_garbage;
+	int saveall;            /* gc.set_debug(gc.DEBUG_SAVEALL) */
+
+	/* function.c: the bodies "on" gives functions, and the first error
+	   a body met (it runs deep inside a dealloc or a collection) */
+	struct fn_table *fns;
+	int call_status;
+	struct sim_diag call_diag;
+
 	/* caches */
 	oref small_ints[262];   /* -5..256 */
 	oref latin1[256];
@@ -201,9 +224,11 @@ struct sim {
 	oref empty_str, empty_bytes, empty_tuple, none, true_, false_;
 	struct strtab interned;
 
-	/* shared keys of the one class all trace objects belong to */
-	uint32_t keys_nentries;
-	uint32_t keys_usable;
+	/* shared keys of each class the trace's instances belong to:
+	   all objects are of one class, delobjs of another, legacyobjs of
+	   a third (sim_class_of) */
+	uint32_t keys_nentries[SIM_NCLASSES];
+	uint32_t keys_usable[SIM_NCLASSES];
 
 	struct names *names;
 	uint32_t subject;          /* name the step reports the refcount of */
@@ -261,7 +286,29 @@ static inline int sim_is_gc_type(int type)
 {
 	return type == SIM_T_LIST || type == SIM_T_DICT || type == SIM_T_SET ||
 	       type == SIM_T_TUPLE || type == SIM_T_OBJECT ||
-	       type == SIM_T_GCOBJ || type == OT_ATTRDICT;
+	       type == SIM_T_GCOBJ || type == OT_ATTRDICT ||
+	       type == SIM_T_DELOBJ || type == SIM_T_LEGACYOBJ ||
+	       type == SIM_T_WEAKREF;
+}
+
+/* An instance of a Python class: attributes via ref/unref (see replay.c). */
+static inline int sim_is_instance(int type)
+{
+	return type == SIM_T_OBJECT || type == SIM_T_DELOBJ ||
+	       type == SIM_T_LEGACYOBJ;
+}
+
+/* The class of an instance, 0..SIM_NCLASSES-1: its shared keys. */
+static inline int sim_class_of(int type)
+{
+	return type == SIM_T_DELOBJ ? 1 : type == SIM_T_LEGACYOBJ ? 2 : 0;
+}
+
+/* A type whose objects have a function "on" gives a body to. */
+static inline int sim_has_function(int type)
+{
+	return type == SIM_T_DELOBJ || type == SIM_T_LEGACYOBJ ||
+	       type == SIM_T_GCOBJ;
 }
 
 static inline int sim_is_dict(int type)
@@ -286,10 +333,57 @@ int heap_may_be_tracked(const struct sim *s, oref h);
 void heap_track(struct sim *s, oref h);
 void heap_untrack(struct sim *s, oref h);
 void heap_clear_refs(struct sim *s, oref h);
+void heap_drain_to(struct sim *s, uint32_t base);
 void heap_init(struct sim *s);
 void heap_release(struct sim *s);
 
 /* the collector: s->gc's operations (gc.h) */
+
+/*
+ * replay.c: what an event does, on objects already looked up, for the
+ * bodies of functions (function.c) as for the trace's own events.  An
+ * operand is an object, the name it was found by (0 if none) and the ID
+ * and column messages quote.
+ */
+struct operand {
+	oref h;
+	uint32_t name;
+	const char *id;
+	unsigned long col;
+};
+int replay_lookup(struct sim *s, struct operand *x, struct sim_diag *diag);
+int replay_ref(struct sim *s, const struct operand *src,
+	       const struct operand *dst, struct sim_diag *diag);
+int replay_unref(struct sim *s, const struct operand *src,
+		 const struct operand *dst, struct sim_diag *diag);
+int replay_drop_root(struct sim *s, const struct operand *name,
+		     struct sim_diag *diag);
+int replay_bind(struct sim *s, const struct operand *name, oref h,
+		struct sim_diag *diag);
+
+/*
+ * weakref.c: h is being deallocated: clear the weakrefs to it and call
+ * their callbacks (PyObject_ClearWeakRefs), at the point of h's tp_dealloc
+ * where CPython does.  Does nothing unless h has OF_WEAKREFD.
+ */
+void weakref_clear_referent(struct sim *s, oref h);
+
+/*
+ * function.c: the bodies "on ID ACTION ARGS..." gives to the functions of
+ * objects (a delobj's __del__, a legacyobj's __tp_del__, a gcobj called as
+ * a weakref callback).
+ *
+ * fn_call runs fn's body with "self" = arg and counts the call on fn's
+ * names.  The caller holds whatever references CPython holds during the
+ * call.  Deallocations the body causes happen as each action ends, as
+ * CPython's do inside the call.  A body that fails (a dead ID) stops
+ * there; the first failure is kept in s->call_status and s->call_diag and
+ * fails the step.
+ */
+int fn_on(struct sim *s, const struct sim_event *ev, struct sim_diag *diag);
+void fn_call(struct sim *s, oref fn, oref arg);
+void fn_forget(struct sim *s, oref h);
+void fn_release(struct sim *s);
 
 /* cache.c */
 oref cache_alloc(struct sim *s, const struct sim_event *ev);

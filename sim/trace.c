@@ -24,7 +24,7 @@
 #define NAME_OF_OP(e, name, min, max, args, keys) name,
 const char *const tr_op_names[] = { SIM_OP_LIST(NAME_OF_OP) };
 #undef NAME_OF_OP
-#define ARITY_OF_OP(e, name, min, max, args, keys) { min, max, args, keys },
+#define ARITY_OF_OP(e, name, min, max, args, keys) { min, max, args, keys, 0 },
 const struct tr_arity tr_op_arity[] = { SIM_OP_LIST(ARITY_OF_OP) };
 #undef ARITY_OF_OP
 
@@ -32,14 +32,21 @@ const struct tr_arity tr_op_arity[] = { SIM_OP_LIST(ARITY_OF_OP) };
 const char *const tr_type_names[SIM_T_COUNT_] = { SIM_TYPE_LIST(NAME_OF) };
 #undef NAME_OF
 
-#define NAME_OF(e, name, min, max, args) name,
-#define ARITY_OF(e, name, min, max, args) { min, max, args, NULL },
+#define NAME_OF(e, name, min, max, args, vmax) name,
+#define ARITY_OF(e, name, min, max, args, vmax) { min, max, args, NULL, vmax },
 const char *const tr_gc_names[] = { SIM_GC_LIST(NAME_OF) };
 const struct tr_arity tr_gc_arity[] = { SIM_GC_LIST(ARITY_OF) };
 const char *const tr_setting_names[] = { SIM_SETTING_LIST(NAME_OF) };
 const struct tr_arity tr_setting_arity[] = { SIM_SETTING_LIST(ARITY_OF) };
 #undef NAME_OF
 #undef ARITY_OF
+
+#define NAME_OF_ON(e, name, nargs, args) name,
+const char *const tr_on_names[] = { SIM_ON_LIST(NAME_OF_ON) };
+#undef NAME_OF_ON
+#define ARITY_OF_ON(e, name, nargs, args) { nargs, nargs, args, NULL, 0 },
+const struct tr_arity tr_on_arity[] = { SIM_ON_LIST(ARITY_OF_ON) };
+#undef ARITY_OF_ON
 
 #define NAME_OF_EXPECT(e, name, args, usage, what, max) name,
 const char *const tr_expect_names[] = { SIM_EXPECT_LIST(NAME_OF_EXPECT) };
@@ -60,7 +67,10 @@ void *tr_xrealloc(void *p, size_t n)
 
 const int tr_nops = NELEM(tr_op_names), tr_ngc = NELEM(tr_gc_names),
 	tr_nexpect = NELEM(tr_expect_names),
-	tr_nsetting = NELEM(tr_setting_names);
+	tr_nsetting = NELEM(tr_setting_names), tr_non = NELEM(tr_on_names);
+
+const char tr_weakref_alloc[] =
+	"a weakref is made by 'weakref ID TARGET [CALLBACK]', not by alloc";
 
 int tr_expect_nargs(const struct tr_expect_form *f)
 {
@@ -98,6 +108,11 @@ const char *sim_gc_action_name(enum sim_gc_action a)
 const char *sim_expect_name(enum sim_expect_kind k)
 {
 	return (unsigned)k < (unsigned)tr_nexpect ? tr_expect_names[k] : "?";
+}
+
+const char *sim_on_action_name(enum sim_on_action a)
+{
+	return (unsigned)a < (unsigned)tr_non ? tr_on_names[a] : "?";
 }
 
 const char *sim_expect_usage(enum sim_expect_kind k)

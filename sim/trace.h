@@ -38,7 +38,7 @@ enum sim_type {
 };
 #undef SIM_ENUM_TYPE
 
-#define SIM_ENUM_GC(e, name, min, max, args) SIM_GC_##e,
+#define SIM_ENUM_GC(e, name, min, max, args, vmax) SIM_GC_##e,
 enum sim_gc_action { SIM_GC_LIST(SIM_ENUM_GC) };
 #undef SIM_ENUM_GC
 
@@ -50,9 +50,13 @@ enum { SIM_EXPECT_KINDS = 0 SIM_EXPECT_LIST(SIM_COUNT_EXPECT) };
 #undef SIM_COUNT_EXPECT
 
 /* PYTHON: setting_str, the profile name; THRESHOLD: nums[0..nnums). */
-#define SIM_ENUM_SETTING(e, name, min, max, args) SIM_SET_##e,
+#define SIM_ENUM_SETTING(e, name, min, max, args, vmax) SIM_SET_##e,
 enum sim_setting { SIM_SETTING_LIST(SIM_ENUM_SETTING) };
 #undef SIM_ENUM_SETTING
+
+#define SIM_ENUM_ON(e, name, nargs, args) SIM_ON_##e,
+enum sim_on_action { SIM_ON_LIST(SIM_ENUM_ON) };
+#undef SIM_ENUM_ON
 
 /* A value as written in an alloc event, already decoded. */
 struct sim_value {
@@ -72,8 +76,9 @@ struct sim_event {
 	unsigned long index; /* 0-based index among the input's records
 	                        (JSON: the array element or line object) */
 
-	const char *id;  /* alloc, del, ref ID; ref/unref: SRC */
-	const char *dst; /* ref/unref SRC DST; NULL for a root ref */
+	const char *id;  /* alloc, del, ref, weakref, on ID; ref/unref: SRC */
+	const char *dst; /* ref/unref SRC DST (NULL for a root ref);
+			    weakref ID TARGET: TARGET */
 	size_t id_len, dst_len, id2_len; /* strlen of id, dst, id2 (0 if NULL) */
 	unsigned long id_col;  /* column of ID / SRC (text) for diagnostics */
 	unsigned long dst_col; /* column of DST (text) for diagnostics */
@@ -87,14 +92,17 @@ struct sim_event {
 	int nnums;
 
 	enum sim_expect_kind expect;
-	const char *id2;       /* expect same: the second ID */
+	const char *id2;       /* expect same/referent: the second ID;
+				  weakref: CALLBACK (NULL when none) */
 	int fl_type;           /* expect freelist: SIM_T_LIST, _DICT, _FLOAT, _TUPLE */
 	int fl_size;           /* expect freelist tuple:K: K (1..20) */
 
 	enum sim_setting setting;
 	const char *setting_str;
 
-	/* pack ID ITEM...: the items, in order (ID is id) */
+	enum sim_on_action on_action; /* on ID ACTION ARGS...: ACTION */
+
+	/* pack ID ITEM...: the items, in order (ID is id); on: ARGS */
 	const char *items[SIM_PACK_MAX];
 	size_t item_lens[SIM_PACK_MAX];
 	unsigned long item_cols[SIM_PACK_MAX]; /* text columns */
@@ -178,6 +186,7 @@ const char *sim_type_name(enum sim_type t);
 const char *sim_op_name(enum sim_op op);
 const char *sim_gc_action_name(enum sim_gc_action a);
 const char *sim_expect_name(enum sim_expect_kind k);
+const char *sim_on_action_name(enum sim_on_action a);
 /* What an expect form takes after its kind, as messages quote it: "ID N". */
 const char *sim_expect_usage(enum sim_expect_kind k);
 

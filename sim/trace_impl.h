@@ -73,15 +73,18 @@ extern const char *const tr_type_names[];
 extern const char *const tr_gc_names[];
 extern const char *const tr_expect_names[];
 extern const char *const tr_setting_names[];
-extern const int tr_nops, tr_ngc, tr_nexpect, tr_nsetting;
+extern const char *const tr_on_names[];
+extern const int tr_nops, tr_ngc, tr_nexpect, tr_nsetting, tr_non;
 
 /* An op's, gc action's or setting's arguments: count bounds and usage. */
 struct tr_arity {
 	int min, max;
 	const char *args;       /* "ID TYPE [VALUE]"; NULL: takes none */
 	const char *keys;       /* ops: their JSON keys but "op" */
+	long vmax;              /* gc actions, settings: largest number */
 };
-extern const struct tr_arity tr_op_arity[], tr_gc_arity[], tr_setting_arity[];
+extern const struct tr_arity tr_op_arity[], tr_gc_arity[], tr_setting_arity[],
+	tr_on_arity[];
 
 /* What each expect kind takes, in text order: ids, free list type, numbers. */
 enum { X_ID = 1, X_ID2 = 2, X_FLTYPE = 4, X_NUM = 8, X_NUM3 = 16 };
@@ -93,6 +96,9 @@ struct tr_expect_form {
 	long long max;
 };
 extern const struct tr_expect_form tr_expect_forms[];
+
+/* Why "alloc ID weakref" is an error. */
+extern const char tr_weakref_alloc[];
 
 /* The text arguments an expect form takes after its kind. */
 int tr_expect_nargs(const struct tr_expect_form *f);

@@ -27,19 +27,27 @@
  *   {"op":"unref","src":ID,"dst":ID}
  *   {"op":"del","id":ID}                     {"op":"unref","id":ID} too
  *   {"op":"pack","id":ID,"items":[ID,...]}   1 to SIM_PACK_MAX items
+ *   {"op":"weakref","id":ID,"target":ID}     "callback":ID optional
+ *   {"op":"on","id":ID,"do":A,"args":[ID,...]}  A: ref unref bind del
  *   {"op":"collect"}                         generation 2
  *   {"op":"collect","gen":G}
  *   {"op":"gc","action":A}                   A: enable disable freeze
  *                                            unfreeze safepoint
+ *                                            cleargarbage
  *   {"op":"gc","action":"threshold","values":[T0,T1,T2]}   1 to 3 numbers
+ *   {"op":"gc","action":A,"values":[0|1]}    A: saveall callback
  *   {"op":"expect","kind":"refcnt","id":ID,"value":N}
  *   {"op":"expect","kind":K,"id":ID}         K: alive freed tracked
- *                                            untracked
+ *                                            untracked finalized
+ *                                            unfinalized cleared
  *   {"op":"expect","kind":"gen","id":ID,"value":G}
- *   {"op":"expect","kind":"same","ids":[ID,ID]}
+ *   {"op":"expect","kind":K,"ids":[ID,ID]}   K: same referent
+ *   {"op":"expect","kind":"called","id":ID,"value":N}
  *   {"op":"expect","kind":"count","values":[C0,C1,C2]}
  *   {"op":"expect","kind":"collections","values":[K0,K1,K2]}
- *   {"op":"expect","kind":"collected","value":N}
+ *   {"op":"expect","kind":K,"value":N}      K: collected garbage frozen
+ *                                            uncollectable
+ *   {"op":"expect","kind":"stats","values":[G,C,U]}
  *   {"op":"expect","kind":"freelist","type":F,"value":N}
  *                                            F: list dict float tuple:K
  *   {"op":"setting","python":VERSION}        e.g. "3.12"
@@ -345,6 +353,8 @@ static int json_value(struct jev *j)
 	case SIM_T_SET:
 	case SIM_T_OBJECT:
 	case SIM_T_GCOBJ:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		if (it)
 			return jfail(j, "%s takes no value", name);
 		return SIM_OK;
@@ -456,6 +466,8 @@ static int json_alloc(struct jev *j)
 	if (type < 0)
 		return jfail(j, "unknown type '%s'", jshow(&b, s));
 	j->ev->type = (enum sim_type)type;
+	if (type == SIM_T_WEAKREF)
+		return jfail(j, "%s", tr_weakref_alloc);
 	return json_value(j);
 }
 
@@ -534,7 +546,8 @@ static int json_gc(struct jev *j)
 	if (rc)
 		return rc;
 	return jnums(j, "values", tr_gc_arity[a].min, tr_gc_arity[a].max,
-		     INT_MAX, "threshold");
+		     tr_gc_arity[a].vmax,
+		     tr_gc_arity[a].vmax == INT_MAX ? "threshold" : "value");
 }
 
 static int json_expect(struct jev *j)
@@ -590,8 +603,13 @@ static int json_expect(struct jev *j)
 		if (rc)
 			return rc;
 	}
-	if (f->args & X_NUM3)
-		return jnums(j, "values", 3, 3, f->max, f->what);
+	if (f->args & X_NUM3) {
+		rc = jnums(j, "values", 3, 3, f->max, f->what);
+		if (!rc && kind == SIM_EXPECT_STATS && ev->nums[0] > 2)
+			return jfail(j, "generation %ld out of range 0..2 in %s",
+				     ev->nums[0], jwhat(j));
+		return rc;
+	}
 	if (f->args & X_NUM) {
 		it = jget(j, "value");
 		if (!it)
@@ -607,38 +625,90 @@ static int json_expect(struct jev *j)
 	return SIM_OK;
 }
 
-/* pack: "id" and "items", an array of 1 to SIM_PACK_MAX IDs. */
-static int json_pack(struct jev *j)
+/* An array of 1 to max ID strings under key into ev's items. */
+static int jitems(struct jev *j, const char *key, int min, int max)
 {
 	struct sim_event *ev = j->ev;
 	const cJSON *it, *e;
 	int n, rc;
 
-	rc = jkeys(j, tr_op_arity[SIM_OP_PACK].keys);
-	if (!rc)
-		rc = jid(j, "id", &ev->id, &ev->id_len);
-	if (rc)
-		return rc;
-	it = jget(j, "items");
+	it = jget(j, key);
 	if (!it)
-		return jfail(j, "missing key 'items' in %s", jwhat(j));
+		return jfail(j, "missing key '%s' in %s", key, jwhat(j));
 	n = cJSON_IsArray(it) ? cJSON_GetArraySize(it) : 0;
 	for (e = n ? it->child : NULL; e; e = e->next)
 		if (!cJSON_IsString(e))
-			n = 0;
-	if (n < 1 || n > SIM_PACK_MAX)
-		return jfail(j, "key 'items' must be an array of 1 to %d ids in %s",
-			     SIM_PACK_MAX, jwhat(j));
+			n = -1;
+	if (n < min || n > max) {
+		if (min == max)
+			return jfail(j, "key '%s' must be an array of %d id%s in %s",
+				     key, min, min == 1 ? "" : "s", jwhat(j));
+		return jfail(j, "key '%s' must be an array of %d to %d ids in %s",
+			     key, min, max, jwhat(j));
+	}
 	ev->nitems = 0;
 	for (e = it->child; e; e = e->next) {
 		ev->item_cols[ev->nitems] = ev->col;
-		rc = jid_of(j, e, "items", &ev->items[ev->nitems],
+		rc = jid_of(j, e, key, &ev->items[ev->nitems],
 			    &ev->item_lens[ev->nitems]);
 		if (rc)
 			return rc;
 		ev->nitems++;
 	}
 	return SIM_OK;
+}
+
+/* pack: "id" and "items", an array of 1 to SIM_PACK_MAX IDs. */
+static int json_pack(struct jev *j)
+{
+	struct sim_event *ev = j->ev;
+	int rc;
+
+	rc = jkeys(j, tr_op_arity[SIM_OP_PACK].keys);
+	if (!rc)
+		rc = jid(j, "id", &ev->id, &ev->id_len);
+	return rc ? rc : jitems(j, "items", 1, SIM_PACK_MAX);
+}
+
+/* weakref: "id", "target" and an optional "callback". */
+static int json_weakref(struct jev *j)
+{
+	struct sim_event *ev = j->ev;
+	int rc;
+
+	rc = jkeys(j, tr_op_arity[SIM_OP_WEAKREF].keys);
+	if (!rc)
+		rc = jid(j, "id", &ev->id, &ev->id_len);
+	if (!rc) {
+		ev->dst_col = ev->col;
+		rc = jid(j, "target", &ev->dst, &ev->dst_len);
+	}
+	if (!rc && jget(j, "callback"))
+		rc = jid(j, "callback", &ev->id2, &ev->id2_len);
+	return rc;
+}
+
+/* on: "id", "do" (the action) and "args", its IDs. */
+static int json_on(struct jev *j)
+{
+	struct sim_event *ev = j->ev;
+	struct shown b;
+	char *s = NULL;
+	int a, rc;
+
+	rc = jkeys(j, tr_op_arity[SIM_OP_ON].keys);
+	if (!rc)
+		rc = jid(j, "id", &ev->id, &ev->id_len);
+	if (!rc)
+		rc = jstring(j, "do", &s);
+	if (rc)
+		return rc;
+	a = tr_lookup(tr_on_names, tr_non, s, strlen(s));
+	if (a < 0)
+		return jfail(j, "unknown action '%s' in %s", jshow(&b, s),
+			     jwhat(j));
+	ev->on_action = (enum sim_on_action)a;
+	return jitems(j, "args", tr_on_arity[a].min, tr_on_arity[a].max);
 }
 
 /* A setting's key is its name: exactly one of them. */
@@ -715,6 +785,10 @@ static int json_dispatch(struct jev *j)
 		return json_expect(j);
 	case SIM_OP_PACK:
 		return json_pack(j);
+	case SIM_OP_WEAKREF:
+		return json_weakref(j);
+	case SIM_OP_ON:
+		return json_on(j);
 	default:
 		return json_setting(j);
 	}
@@ -1433,6 +1507,18 @@ static void put_key_nums(struct tr_out *o, const char *key, const long *v,
  * fewest digits that read back as the same double (and ".0" to stay a
  * float), nan and the infinities as strings.
  */
+/* ev's items as an array of strings under key. */
+static void put_key_ids(struct tr_out *o, const char *key,
+			const struct sim_event *ev)
+{
+	put_key(o, key);
+	for (int i = 0; i < ev->nitems; i++) {
+		tr_putc(o, i ? ',' : '[');
+		put_jstring(o, ev->items[i], strlen(ev->items[i]), 0);
+	}
+	tr_putc(o, ']');
+}
+
 static void put_jvalue(struct tr_out *o, const struct sim_event *ev)
 {
 	const struct sim_value *v = &ev->value;
@@ -1543,12 +1629,18 @@ size_t sim_event_json(char *buf, size_t sz, const struct sim_event *ev)
 		break;
 	case SIM_OP_PACK:
 		put_key_str(&o, "id", ev->id);
-		put_key(&o, "items");
-		for (int i = 0; i < ev->nitems; i++) {
-			tr_putc(&o, i ? ',' : '[');
-			put_jstring(&o, ev->items[i], strlen(ev->items[i]), 0);
-		}
-		tr_putc(&o, ']');
+		put_key_ids(&o, "items", ev);
+		break;
+	case SIM_OP_WEAKREF:
+		put_key_str(&o, "id", ev->id);
+		put_key_str(&o, "target", ev->dst);
+		if (ev->id2)
+			put_key_str(&o, "callback", ev->id2);
+		break;
+	case SIM_OP_ON:
+		put_key_str(&o, "id", ev->id);
+		put_key_str(&o, "do", sim_on_action_name(ev->on_action));
+		put_key_ids(&o, "args", ev);
 		break;
 	case SIM_OP_COLLECT:
 		put_key_num(&o, "gen", ev->gen);

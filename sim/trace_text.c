@@ -356,6 +356,8 @@ static int text_value(struct sim_reader *r, struct sim_diag *d,
 	case SIM_T_SET:
 	case SIM_T_OBJECT:
 	case SIM_T_GCOBJ:
+	case SIM_T_DELOBJ:
+	case SIM_T_LEGACYOBJ:
 		if (v)
 			return tr_fail(r, d, r->lineno, v->col,
 				    "%s takes no value, got '%s'", name,
@@ -433,19 +435,22 @@ static int text_alloc(struct sim_reader *r, struct sim_diag *d,
 		return tr_fail(r, d, r->lineno, t[2].col, "unknown type '%s'",
 			    tr_show(&b, t[2].s, t[2].len));
 	ev->type = (enum sim_type)type;
+	if (type == SIM_T_WEAKREF)
+		return tr_fail(r, d, r->lineno, t[2].col, "%s", tr_weakref_alloc);
 	return text_value(r, d, ev, L->n > 3 ? &t[3] : NULL, &t[2]);
 }
 
-/* Threshold numbers, 0..INT_MAX, from token first on. */
-static int text_thresholds(struct sim_reader *r, struct sim_diag *d,
-			   struct line *L, int first, struct sim_event *ev)
+/* The numbers of a gc action or setting, 0..a->vmax, from token first on. */
+static int text_nums(struct sim_reader *r, struct sim_diag *d,
+		     struct line *L, int first, const struct tr_arity *a,
+		     struct sim_event *ev)
 {
 	long long n;
 	int k, rc;
 
 	for (k = 0; k < L->n - first; k++) {
-		rc = tok_num(r, d, &L->t[first + k], 0, INT_MAX, "threshold",
-			     &n);
+		rc = tok_num(r, d, &L->t[first + k], 0, a->vmax,
+			     a->vmax == INT_MAX ? "threshold" : "value", &n);
 		if (rc)
 			return rc;
 		ev->nums[k] = (long)n;
@@ -458,7 +463,7 @@ static int text_gc(struct sim_reader *r, struct sim_diag *d, struct line *L,
 		   struct sim_event *ev)
 {
 	struct tok *t = L->t;
-	char words[64];
+	char words[160];
 	struct shown b;
 	int a, rc;
 
@@ -475,7 +480,7 @@ static int text_gc(struct sim_reader *r, struct sim_diag *d, struct line *L,
 	rc = need_arity(r, d, L, 2, words, &tr_gc_arity[a]);
 	if (rc || tr_gc_arity[a].max == 0)
 		return rc;
-	return text_thresholds(r, d, L, 2, ev);
+	return text_nums(r, d, L, 2, &tr_gc_arity[a], ev);
 }
 
 static int text_expect(struct sim_reader *r, struct sim_diag *d,
@@ -483,7 +488,7 @@ static int text_expect(struct sim_reader *r, struct sim_diag *d,
 {
 	const struct tr_expect_form *f;
 	struct tok *t = L->t;
-	char what[32], words[160];
+	char what[32], words[320];
 	struct shown b;
 	long long n;
 	int kind, nargs, a = 2, k, rc;
@@ -531,6 +536,9 @@ static int text_expect(struct sim_reader *r, struct sim_diag *d,
 	ev->nnums = k;
 	if (kind == SIM_EXPECT_GEN)
 		ev->gen = (int)ev->nums[0];
+	if (kind == SIM_EXPECT_STATS && ev->nums[0] > 2)
+		return tr_fail(r, d, r->lineno, t[2].col,
+			       "generation %ld out of range 0..2", ev->nums[0]);
 	return SIM_OK;
 }
 
@@ -557,9 +565,49 @@ static int text_setting(struct sim_reader *r, struct sim_diag *d,
 	if (rc)
 		return rc;
 	if (k == SIM_SET_THRESHOLD)
-		return text_thresholds(r, d, L, 1, ev);
+		return text_nums(r, d, L, 1, &tr_setting_arity[k], ev);
 	ev->setting_str = t[1].s;
 	return tr_check_version(r, d, r->lineno, t[1].col, t[1].s, t[1].len);
+}
+
+/* IDs from token first on into ev's items. */
+static int text_items(struct sim_reader *r, struct sim_diag *d,
+		      const struct line *L, int first, struct sim_event *ev)
+{
+	int rc = SIM_OK;
+
+	ev->nitems = 0;
+	for (int i = first; !rc && i < L->n; i++) {
+		ev->item_cols[ev->nitems] = L->t[i].col;
+		rc = tok_id(r, d, &L->t[i], &ev->items[ev->nitems],
+			    &ev->item_lens[ev->nitems]);
+		ev->nitems++;
+	}
+	return rc;
+}
+
+/* on ID ACTION ARGS... */
+static int text_on(struct sim_reader *r, struct sim_diag *d, struct line *L,
+		   struct sim_event *ev)
+{
+	struct tok *t = L->t;
+	char words[160];
+	struct shown b;
+	int a, rc;
+
+	rc = tok_id(r, d, &t[1], &ev->id, &ev->id_len);
+	if (rc)
+		return rc;
+	a = t[2].quoted ? -1 : tr_lookup(tr_on_names, tr_non, t[2].s, t[2].len);
+	if (a < 0)
+		return tr_fail(r, d, r->lineno, t[2].col,
+			       "unknown action '%s' (on takes %s)",
+			       tr_show(&b, t[2].s, t[2].len),
+			       tr_choices(words, sizeof(words), tr_on_names, tr_non));
+	ev->on_action = (enum sim_on_action)a;
+	snprintf(words, sizeof(words), "on ID %s", tr_on_names[a]);
+	rc = need_arity(r, d, L, 3, words, &tr_on_arity[a]);
+	return rc ? rc : text_items(r, d, L, 3, ev);
 }
 
 static int text_event(struct sim_reader *r, struct sim_diag *d,
@@ -608,13 +656,18 @@ static int text_event(struct sim_reader *r, struct sim_diag *d,
 		return tok_id(r, d, &t[1], &ev->id, &ev->id_len);
 	case SIM_OP_PACK:
 		rc = tok_id(r, d, &t[1], &ev->id, &ev->id_len);
-		for (int i = 2; !rc && i < L->n; i++) {
-			ev->item_cols[i - 2] = t[i].col;
-			rc = tok_id(r, d, &t[i], &ev->items[i - 2],
-				    &ev->item_lens[i - 2]);
+		return rc ? rc : text_items(r, d, L, 2, ev);
+	case SIM_OP_WEAKREF:
+		rc = tok_id(r, d, &t[1], &ev->id, &ev->id_len);
+		if (!rc) {
+			ev->dst_col = t[2].col;
+			rc = tok_id(r, d, &t[2], &ev->dst, &ev->dst_len);
 		}
-		ev->nitems = L->n - 2;
+		if (!rc && L->n == 4)
+			rc = tok_id(r, d, &t[3], &ev->id2, &ev->id2_len);
 		return rc;
+	case SIM_OP_ON:
+		return text_on(r, d, L, ev);
 	default: /* collect */
 		ev->gen = 2;
 		if (L->n == 2) {
@@ -768,6 +821,18 @@ static size_t event_text(char *buf, size_t sz, const struct sim_event *ev,
 		break;
 	case SIM_OP_PACK:
 		put_word(&o, ev->id);
+		for (int i = 0; i < ev->nitems; i++)
+			put_word(&o, ev->items[i]);
+		break;
+	case SIM_OP_WEAKREF:
+		put_word(&o, ev->id);
+		put_word(&o, ev->dst);
+		if (ev->id2)
+			put_word(&o, ev->id2);
+		break;
+	case SIM_OP_ON:
+		put_word(&o, ev->id);
+		put_word(&o, sim_on_action_name(ev->on_action));
 		for (int i = 0; i < ev->nitems; i++)
 			put_word(&o, ev->items[i]);
 		break;

@@ -1205,6 +1205,9 @@ static void do_gc(const struct sim_event *ev)
 	case SIM_GC_SAFEPOINT:
 		O.explicit_safepoints = 1;
 		break;
+	default:
+		die(EXIT_TRACE, ev, "this oracle cannot run gc %s yet",
+		    sim_gc_action_name(ev->action));
 	}
 }
 
@@ -1538,6 +1541,9 @@ static void check_expect(const struct sim_event *ev)
 				      what, ev->nums[0], got);
 		break;
 	}
+	default:
+		die(EXIT_TRACE, ev, "this oracle cannot check expect %s yet",
+		    sim_expect_name(ev->expect));
 	}
 }
 
@@ -1647,7 +1653,8 @@ static void replay_step(const struct sim_event *ev)
 		do_gc(ev);
 		break;
 	default:
-		die(EXIT_TRACE, ev, "event %d is not a step", (int)ev->op);
+		die(EXIT_TRACE, ev, "this oracle cannot run %s yet",
+		    sim_op_name(ev->op));
 	}
 
 #if PY_VERSION_HEX >= 0x030C0000

@@ -328,6 +328,75 @@ static void pack_is_read_and_written_in_every_form(void **state)
 	sim_reader_free(r);
 }
 
+/* Issue 12's words: weakref, on, the new gc actions and expect forms. */
+static void finalizer_words_read_alike(void **state)
+{
+	static const char text[] =
+		"weakref w x\n"
+		"weakref w2 x cb\n"
+		"on d ref L self\n"
+		"on d del saved\n"
+		"gc saveall 1\n"
+		"gc cleargarbage\n"
+		"expect referent w x\n"
+		"expect stats 2 5 1\n"
+		"expect called d 1\n";
+	static const char jsonl[] =
+		"{\"op\":\"weakref\",\"id\":\"w\",\"target\":\"x\"}\n"
+		"{\"op\":\"weakref\",\"id\":\"w2\",\"target\":\"x\",\"callback\":\"cb\"}\n"
+		"{\"op\":\"on\",\"id\":\"d\",\"do\":\"ref\",\"args\":[\"L\",\"self\"]}\n"
+		"{\"op\":\"on\",\"id\":\"d\",\"do\":\"del\",\"args\":[\"saved\"]}\n"
+		"{\"op\":\"gc\",\"action\":\"saveall\",\"values\":[1]}\n"
+		"{\"op\":\"gc\",\"action\":\"cleargarbage\"}\n"
+		"{\"op\":\"expect\",\"kind\":\"referent\",\"ids\":[\"w\",\"x\"]}\n"
+		"{\"op\":\"expect\",\"kind\":\"stats\",\"values\":[2,5,1]}\n"
+		"{\"op\":\"expect\",\"kind\":\"called\",\"id\":\"d\",\"value\":1}\n";
+	sim_reader *rt = open_str(".trace", text), *rj = open_str(".jsonl", jsonl);
+	struct sim_event a, b;
+	char ta[256], tb[256];
+
+	(void)state;
+	for (int i = 0; i < 9; i++) {
+		next_ok(rt, &a);
+		next_ok(rj, &b);
+		sim_event_text(ta, sizeof(ta), &a);
+		sim_event_text(tb, sizeof(tb), &b);
+		assert_string_equal(ta, tb);
+		if (i == 0)
+			assert_true(a.op == SIM_OP_WEAKREF && a.id2 == NULL &&
+				    strcmp(a.dst, "x") == 0);
+		if (i == 1)
+			assert_string_equal(a.id2, "cb");
+		if (i == 2)
+			assert_true(a.op == SIM_OP_ON && a.on_action == SIM_ON_REF &&
+				    a.nitems == 2 && strcmp(a.items[1], "self") == 0);
+		if (i == 4)
+			assert_true(a.action == SIM_GC_SAVEALL && a.nums[0] == 1);
+	}
+	assert_string_equal(ta, "expect called d 1");
+	next_eof(rt);
+	next_eof(rj);
+	sim_reader_free(rt);
+	sim_reader_free(rj);
+
+	text_error("alloc w weakref\n", 1, 9,
+		   "a weakref is made by 'weakref ID TARGET [CALLBACK]', not by alloc");
+	text_error("weakref w\n", 1, 1,
+		   "weakref takes ID TARGET [CALLBACK], got 1 argument");
+	text_error("on d frob x\n", 1, 6,
+		   "unknown action 'frob' (on takes ref, unref, bind or del)");
+	text_error("on d del a b\n", 1, 12,
+		   "on ID del takes NAME, got 2 arguments");
+	text_error("gc saveall 2\n", 1, 12, "value 2 out of range 0..1");
+	text_error("expect stats 3 0 0\n", 1, 14,
+		   "generation 3 out of range 0..2");
+	text_error("alloc d delobj 1\n", 1, 16, "delobj takes no value, got '1'");
+	jsonl_error("{\"op\":\"on\",\"id\":\"d\",\"do\":\"ref\",\"args\":[\"L\"]}\n",
+		    1, 1, "event 0: key 'args' must be an array of 2 ids in on event");
+	jsonl_error("{\"op\":\"alloc\",\"id\":\"w\",\"type\":\"weakref\"}\n",
+		    1, 1, "event 0: a weakref is made by 'weakref ID TARGET [CALLBACK]', not by alloc");
+}
+
 static void pack_errors_are_reported(void **state)
 {
 	(void)state;
@@ -455,7 +524,7 @@ static void gc_errors_are_reported(void **state)
 {
 	(void)state;
 	text_error("gc\n", 1, 1,
-		   "gc needs an action: enable, disable, threshold, freeze, unfreeze or safepoint");
+		   "gc needs an action: enable, disable, threshold, freeze, unfreeze, safepoint, saveall, cleargarbage or callback");
 	text_error("gc stop\n", 1, 4, "unknown gc action 'stop'");
 	text_error("gc enable now\n", 1, 11,
 		   "gc enable takes no arguments, got 1 argument");
@@ -549,7 +618,7 @@ static void expect_errors_are_reported(void **state)
 {
 	(void)state;
 	text_error("expect\n", 1, 1,
-		   "expect needs a kind: refcnt, alive, freed, tracked, untracked, gen, same, count, collections, collected or freelist");
+		   "expect needs a kind: refcnt, alive, freed, tracked, untracked, gen, same, count, collections, collected, freelist, finalized, unfinalized, cleared, referent, called, garbage, frozen, uncollectable or stats");
 	text_error("expect weight a 3\n", 1, 8, "unknown expect kind 'weight'");
 	text_error("expect refcnt a\n", 1, 1,
 		   "expect refcnt takes ID N, got 1 argument");
@@ -2118,6 +2187,7 @@ int main(void)
 		cmocka_unit_test(expect_errors_are_reported),
 		cmocka_unit_test(pack_is_read_and_written_in_every_form),
 		cmocka_unit_test(pack_errors_are_reported),
+		cmocka_unit_test(finalizer_words_read_alike),
 		cmocka_unit_test(setting_line_is_not_a_comment),
 		cmocka_unit_test(unknown_setting_is_reported),
 		cmocka_unit_test(comments_and_blank_lines_are_skipped),

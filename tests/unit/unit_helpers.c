@@ -463,10 +463,15 @@ char *th_fingerprint(const struct th *t)
 	for (int l = 0; l < LIST_COUNT_; l++)
 		tb_add(&b, "list%d %llu\n", l,
 		       (unsigned long long)s->lists[l].size);
-	tb_add(&b, "ll %lld %lld fl %ld %ld %ld keys %u %u\n",
+	tb_add(&b, "ll %lld %lld fl %ld %ld %ld\n",
 	       (long long)s->long_lived_pending, (long long)s->long_lived_total,
-	       s->fl.list, s->fl.dict, s->fl.flt, s->keys_nentries,
-	       s->keys_usable);
+	       s->fl.list, s->fl.dict, s->fl.flt);
+	for (int c = 0; c < SIM_NCLASSES; c++)
+		tb_add(&b, "keys%d %u %u\n", c, s->keys_nentries[c],
+		       s->keys_usable[c]);
+	tb_add(&b, "saveall %d garbage %u\n", s->saveall, s->ngc_garbage);
+	for (uint32_t k = 0; k < s->ngc_garbage; k++)
+		tb_add(&b, " %u", s->gc_garbage[k]);
 	for (int k = 0; k < SIM_TUPLE_FREELISTS; k++)
 		tb_add(&b, "%ld ", s->fl.tuple[k]);
 	tb_add(&b, "\n");
