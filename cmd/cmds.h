@@ -53,14 +53,17 @@ enum {
  * graph.c, for graph and explain: replay path up to step at (0: to the
  * end), calling step after each step and done with the simulator there;
  * an EXIT_* status, after saying what went wrong (a trace error, a step
- * beyond the end).  parse_at and parse_count read --at and a count,
+ * beyond the end).  until_option takes the options both read before
+ * the replay (the common ones and --at) as common_option does: 1 taken,
+ * 0 not one of them, -1 invalid (said).  parse_count reads a count,
  * saying what is wrong: 0, or -1.
  */
 int replay_until(const char *path, const struct common_opts *o, uint64_t at,
 		 void (*step)(void *arg, const sim *s, const struct sim_event *ev,
 			      const struct sim_step *st),
 		 void (*done)(void *arg, sim *s), void *arg);
-int parse_at(const char *arg, uint64_t *at);
+int until_option(struct common_opts *o, uint64_t *at, int opt,
+		 const char *arg);
 int parse_count(const char *opt, const char *arg, uint64_t *out);
 extern const struct cli_option record_options[];
 extern const struct cli_option report_options[];

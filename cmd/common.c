@@ -213,6 +213,25 @@ int exit_of(int rc)
 	}
 }
 
+/*
+ * A JSONL recording keeps the real collector's log beside it, in
+ * PATH.real-gc (gcsim record --log): its last `# real-gc` line.
+ */
+static void read_side_log(const char *path, struct sim_recorded *rec)
+{
+	char name[PATH_MAX], line[256];
+	FILE *f;
+
+	if (snprintf(name, sizeof(name), "%s.real-gc", path) >= (int)sizeof(name) ||
+	    !(f = fopen(name, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\r\n");
+		sim_recorded_parse(line, n, rec);
+	}
+	fclose(f);
+}
+
 void replay_file(const char *path, const struct common_opts *o,
 		 int skip_other_python, const struct replay_hooks *h,
 		 void *arg, struct replay_result *res)
@@ -269,6 +288,9 @@ void replay_file(const char *path, const struct common_opts *o,
 		res->status = exit_of(rc);
 		goto out;
 	}
+	sim_session_recorded(ss, &res->recorded);
+	if (!res->recorded.has && strcmp(path, "-") != 0)
+		read_side_log(path, &res->recorded);
 	if (h->finish)
 		h->finish(arg, s);
 	res->status = res->failed ? EXIT_EXPECT : EXIT_PASS;

@@ -139,6 +139,7 @@ struct replay_result {
 	char first_failure[700];  /* "LINE: message" */
 	struct sim_diag diag;     /* for EXIT_TRACE, EXIT_IO, EXIT_INTERNAL */
 	char python[16];          /* the profile it ran under */
+	struct sim_recorded recorded; /* what gcsim record logged, if it did */
 };
 
 /*

@@ -20,9 +20,8 @@
 #define MAX_RUNS SETTINGS_MAX
 
 struct run {
-	const char *python;       /* profile name */
-	long threshold[3];
-	int has_threshold[3];     /* given on the command line */
+	struct common_opts o;     /* compare's options with this setting's */
+	long threshold[3];        /* the thresholds the run started with */
 	struct replay_result res;
 	struct sim_genstats stats[3];
 	struct sim_totals totals;
@@ -101,18 +100,11 @@ static void run_one(void *arg, int i)
 {
 	struct pool *p = arg;
 	struct run *r = &p->runs[i];
-	struct common_opts o = p->base;
 	struct replay_hooks h = { 0 };
 
 	h.start = on_start;
 	h.finish = on_finish;
-	o.python = r->python;
-	o.census = 1;
-	for (int k = 0; k < 3; k++) {
-		o.has_threshold[k] = r->has_threshold[k];
-		o.threshold[k] = r->threshold[k];
-	}
-	replay_file(p->path, &o, 0, &h, r, &r->res);
+	replay_file(p->path, &r->o, 0, &h, r, &r->res);
 }
 
 /*
@@ -192,7 +184,7 @@ static int spool(const char *path, struct common_opts *o, char *tmp, size_t sz)
 /* A run's figures, as the reporters take them. */
 static void setting_of(struct setting_result *out, const struct run *r)
 {
-	out->python = r->python;
+	out->python = r->o.python;
 	memcpy(out->threshold, r->threshold, sizeof(out->threshold));
 	out->steps = r->res.steps;
 	memcpy(out->stats, r->stats, sizeof(out->stats));
@@ -258,20 +250,17 @@ int cmd_compare(int argc, char **argv)
 		errorf("compare runs at most %d settings, %d asked", MAX_RUNS, nruns);
 		return EXIT_USAGE;
 	}
-	struct run runs[MAX_RUNS];
-	memset(runs, 0, sizeof(runs));
-	for (int k = 0; k < nruns; k++) {
-		struct common_opts o = { 0 };
-
-		settings_apply(&set, k, &o);
-		runs[k].python = o.python;
-		memcpy(runs[k].threshold, o.threshold, sizeof(runs[k].threshold));
-		memcpy(runs[k].has_threshold, o.has_threshold, sizeof(runs[k].has_threshold));
-	}
 	char spooled[PATH_MAX];
 	int status = spool(argv[optind], &p.base, spooled, sizeof(spooled));
 	if (status != EXIT_PASS)
 		return status;
+	struct run runs[MAX_RUNS];
+	memset(runs, 0, sizeof(runs));
+	for (int k = 0; k < nruns; k++) {
+		runs[k].o = p.base;
+		runs[k].o.census = 1;
+		settings_apply(&set, k, &runs[k].o);
+	}
 	const char *trace = p.base.shown ? p.base.shown : argv[optind];
 	p.path = spooled[0] ? spooled : argv[optind];
 	p.runs = runs;
@@ -290,6 +279,7 @@ int cmd_compare(int argc, char **argv)
 	struct reporter_out out = { stdout, 0, 0, NULL };
 	for (int i = 0; i < nruns; i++)
 		setting_of(&results[i], &runs[i]);
-	rep->runs(&out, trace, results, nruns);
+	rep->runs(&out, trace, results, nruns,
+		  runs[0].res.recorded.has ? &runs[0].res.recorded : NULL);
 	return EXIT_PASS;
 }

@@ -337,15 +337,11 @@ int cmd_explain(int argc, char **argv)
 
 	cli_parser_init(&p, "explain", explain_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
-		if ((r = common_option(&o, opt, optarg)) < 0)
+		if ((r = until_option(&o, &at, opt, optarg)) < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
 		switch (opt) {
-		case OPT_AT:
-			if (parse_at(optarg, &at))
-				return EXIT_USAGE;
-			break;
 		case OPT_FORMAT: {
 			static const char *const formats[] = { "text", "json" };
 

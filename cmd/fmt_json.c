@@ -8,7 +8,8 @@
 #include "reporter.h"
 
 static void json_runs(struct reporter_out *o, const char *trace,
-		      const struct setting_result *runs, int n)
+		      const struct setting_result *runs, int n,
+		      const struct sim_recorded *rec)
 {
 	FILE *f = o->f;
 
@@ -40,7 +41,15 @@ static void json_runs(struct reporter_out *o, const char *trace,
 			setting_census_kind(r), g->censuses, g->max_interval, g->collected,
 			setting_mean_wait(r), g->wait_max, g->peak_waiting, g->waiting_steps);
 	}
-	fprintf(f, "]}\n");
+	fprintf(f, "]");
+	if (rec)
+		fprintf(f, ",\"recorded\":{\"after_event\":%" PRIu64
+			",\"collections\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]"
+			",\"collected\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]}",
+			rec->after_event, rec->collections[0], rec->collections[1],
+			rec->collections[2], rec->collected[0], rec->collected[1],
+			rec->collected[2]);
+	fprintf(f, "}\n");
 }
 
 const struct reporter fmt_json = {

@@ -201,7 +201,8 @@ static void text_totals(struct reporter_out *o, unsigned passed, unsigned failed
 }
 
 static void text_runs(struct reporter_out *o, const char *trace,
-		      const struct setting_result *r, int n)
+		      const struct setting_result *r, int n,
+		      const struct sim_recorded *rec)
 {
 	char cell[64];
 
@@ -212,8 +213,16 @@ static void text_runs(struct reporter_out *o, const char *trace,
 			summary_cell(cell, sizeof(cell), row, &r[i]);
 			fprintf(o->f, "  %20s", cell);
 		}
+		if (rec) {
+			recorded_cell(cell, sizeof(cell), row, rec);
+			fprintf(o->f, "  %20s", cell);
+		}
 		fputc('\n', o->f);
 	}
+	if (rec)
+		fprintf(o->f, "\nrecorded: what the real interpreter's collector did while gcsim record ran\n"
+			"(the trace's own python and thresholds), after event %" PRIu64 "\n",
+			rec->after_event);
 }
 
 const struct reporter fmt_text = {

@@ -77,7 +77,7 @@ static void until_finish(void *arg, sim *s)
 	u->done(u->arg, s);
 }
 
-int parse_at(const char *arg, uint64_t *at)
+static int parse_at(const char *arg, uint64_t *at)
 {
 	char *end;
 
@@ -89,6 +89,16 @@ int parse_at(const char *arg, uint64_t *at)
 	}
 	*at = v;
 	return 0;
+}
+
+int until_option(struct common_opts *o, uint64_t *at, int opt,
+		 const char *arg)
+{
+	int r = common_option(o, opt, arg);
+
+	if (r || opt != OPT_AT)
+		return r;
+	return parse_at(arg, at) ? -1 : 1;
 }
 
 int replay_until(const char *path, const struct common_opts *o, uint64_t at,
@@ -434,15 +444,11 @@ int cmd_graph(int argc, char **argv)
 
 	cli_parser_init(&p, "graph", graph_options);
 	while ((opt = cli_next(&p, argc, argv)) != -1) {
-		if ((r = common_option(&o, opt, optarg)) < 0)
+		if ((r = until_option(&o, &at, opt, optarg)) < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
 		switch (opt) {
-		case OPT_AT:
-			if (parse_at(optarg, &at))
-				return EXIT_USAGE;
-			break;
 		case OPT_AROUND:
 			c.go.around = optarg;
 			break;

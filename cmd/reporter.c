@@ -190,6 +190,7 @@ const char *setting_census_kind(const struct setting_result *r)
 const char *const summary_labels[SUMMARY_ROWS] = {
 	"setting",
 	"collections gen0/gen1/gen2",
+	"collected gen0/gen1/gen2",
 	"objects examined (work)",
 	"largest collection (pause)",
 	"freed by the collector",
@@ -218,22 +219,38 @@ void summary_cell(char *buf, size_t sz, int row, const struct setting_result *r)
 		snprintf(buf, sz, "%" PRIu64 "/%" PRIu64 "/%" PRIu64, r->stats[0].collections,
 			 r->stats[1].collections, r->stats[2].collections);
 		break;
-	case 2: snprintf(buf, sz, "%" PRIu64, t->examined); break;
-	case 3: snprintf(buf, sz, "%" PRIu64, t->max_examined); break;
-	case 4: snprintf(buf, sz, "%" PRIu64, t->freed_gc); break;
-	case 5: snprintf(buf, sz, "%" PRIu64, t->freed_refcount); break;
-	case 6: snprintf(buf, sz, "%" PRIu64, t->peak_live); break;
-	case 7: snprintf(buf, sz, "%" PRIu64, t->peak_tracked); break;
-	case 8: snprintf(buf, sz, "%.1f KiB", (double)t->peak_bytes / 1024.0); break;
-	case 9: snprintf(buf, sz, "%" PRIu64, g->collected); break;
-	case 10:
+	case 2:
+		snprintf(buf, sz, "%" PRIu64 "/%" PRIu64 "/%" PRIu64, r->stats[0].collected,
+			 r->stats[1].collected, r->stats[2].collected);
+		break;
+	case 3: snprintf(buf, sz, "%" PRIu64, t->examined); break;
+	case 4: snprintf(buf, sz, "%" PRIu64, t->max_examined); break;
+	case 5: snprintf(buf, sz, "%" PRIu64, t->freed_gc); break;
+	case 6: snprintf(buf, sz, "%" PRIu64, t->freed_refcount); break;
+	case 7: snprintf(buf, sz, "%" PRIu64, t->peak_live); break;
+	case 8: snprintf(buf, sz, "%" PRIu64, t->peak_tracked); break;
+	case 9: snprintf(buf, sz, "%.1f KiB", (double)t->peak_bytes / 1024.0); break;
+	case 10: snprintf(buf, sz, "%" PRIu64, g->collected); break;
+	case 11:
 		snprintf(buf, sz, "%.1f / %" PRIu64, setting_mean_wait(r), g->wait_max);
 		break;
-	case 11: snprintf(buf, sz, "%" PRIu64, g->peak_waiting); break;
-	case 12: snprintf(buf, sz, "%.0f", g->waiting_steps); break;
+	case 12: snprintf(buf, sz, "%" PRIu64, g->peak_waiting); break;
+	case 13: snprintf(buf, sz, "%.0f", g->waiting_steps); break;
 	default:
 		snprintf(buf, sz, "%s (gap <= %" PRIu64 ")", setting_census_kind(r),
 			 g->max_interval);
 		break;
 	}
+}
+
+void recorded_cell(char *buf, size_t sz, int row, const struct sim_recorded *rec)
+{
+	const uint64_t *v = row == 1 ? rec->collections : rec->collected;
+
+	if (row == 0)
+		snprintf(buf, sz, "recorded");
+	else if (row <= 2)
+		snprintf(buf, sz, "%" PRIu64 "/%" PRIu64 "/%" PRIu64, v[0], v[1], v[2]);
+	else
+		snprintf(buf, sz, "-");
 }

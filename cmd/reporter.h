@@ -73,7 +73,8 @@ struct reporter {
 		       unsigned skipped);
 	/* REP_RUNS */
 	void (*runs)(struct reporter_out *o, const char *trace,
-		     const struct setting_result *r, int n);
+		     const struct setting_result *runs, int n,
+		     const struct sim_recorded *rec); /* rec: NULL if none */
 };
 
 /* The formats, each in its file. */
@@ -96,9 +97,11 @@ void report_collection_json(FILE *f, const struct sim_collection *c);
 const char *report_trigger_name(enum sim_trigger t);
 
 /* The rows of the settings table (compare's text, report's summary). */
-#define SUMMARY_ROWS 14
+#define SUMMARY_ROWS 15
 extern const char *const summary_labels[SUMMARY_ROWS];
 void summary_cell(char *buf, size_t sz, int row, const struct setting_result *r);
+/* The same rows for what gcsim record logged: the collections and collected rows. */
+void recorded_cell(char *buf, size_t sz, int row, const struct sim_recorded *rec);
 
 /* Cyclic garbage: the mean wait in steps; "exact" or "sampled". */
 double setting_mean_wait(const struct setting_result *r);

@@ -24,10 +24,10 @@ static int result(int ok, char *msg, size_t sz, const char *fmt, ...)
 }
 
 /* The object id names: 1 alive (*h set), 0 freed, -1 never bound. */
-static int resolve(const struct sim *s, const char *id, oref *h,
+static int resolve(const struct sim *s, const char *id, size_t len, oref *h,
 		   uint64_t *died)
 {
-	uint32_t ix = names_find(s->names, id);
+	uint32_t ix = names_find_n(s->names, id, len);
 	uint32_t line;
 
 	if (!ix)
@@ -62,7 +62,7 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t sz,
 	long count[3];
 
 	if (ev->id) {
-		st = resolve(s, ev->id, &h, &died);
+		st = resolve(s, ev->id, ev->id_len, &h, &died);
 		if (st < 0)
 		{
 			sim_diag_set(diag, SIM_ETRACE, "", ev->line, ev->col,
@@ -71,7 +71,7 @@ int sim_expect(sim *s, const struct sim_event *ev, char *msg, size_t sz,
 		}
 	}
 	if (ev->id2) {
-		st2 = resolve(s, ev->id2, &h2, &died2);
+		st2 = resolve(s, ev->id2, ev->id2_len, &h2, &died2);
 		if (st2 < 0)
 		{
 			sim_diag_set(diag, SIM_ETRACE, "", ev->line, ev->col,

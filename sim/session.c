@@ -172,6 +172,11 @@ void sim_session_close(sim_session *ss)
 	free(ss);
 }
 
+void sim_session_recorded(const sim_session *ss, struct sim_recorded *out)
+{
+	sim_reader_recorded(ss->r, out);
+}
+
 static int expect_line(sim_session *ss, struct sim_item *it, struct sim_diag *diag)
 {
 	it->kind = SIM_ITEM_EXPECT;

@@ -75,6 +75,9 @@ int sim_session_open_on(sim_session **out, sim *s, const char *path,
 
 void sim_session_close(sim_session *ss);
 
+/* The last `# real-gc` comment read so far (sim_reader_recorded). */
+void sim_session_recorded(const sim_session *ss, struct sim_recorded *out);
+
 /*
  * The next step or expect line.  SIM_OK with *it filled; SIM_EOF at the
  * end (after the final full check under --check); SIM_ETRACE or SIM_EIO

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -28,9 +29,12 @@ const char *const tr_op_names[] = { SIM_OP_LIST(NAME_OF_OP) };
 const struct tr_arity tr_op_arity[] = { SIM_OP_LIST(ARITY_OF_OP) };
 #undef ARITY_OF_OP
 
-#define NAME_OF(e, name) name,
+#define NAME_OF(e, name, value) name,
 const char *const tr_type_names[SIM_T_COUNT_] = { SIM_TYPE_LIST(NAME_OF) };
 #undef NAME_OF
+#define VALUE_OF(e, name, value) value,
+const unsigned char tr_type_value[SIM_T_COUNT_] = { SIM_TYPE_LIST(VALUE_OF) };
+#undef VALUE_OF
 
 #define NAME_OF(e, name, min, max, args, vmax) name,
 #define ARITY_OF(e, name, min, max, args, vmax) { min, max, args, NULL, vmax },
@@ -108,6 +112,39 @@ const char *sim_gc_action_name(enum sim_gc_action a)
 const char *sim_expect_name(enum sim_expect_kind k)
 {
 	return (unsigned)k < (unsigned)tr_nexpect ? tr_expect_names[k] : "?";
+}
+
+int sim_recorded_parse(const char *line, size_t len, struct sim_recorded *out)
+{
+	static const char tag[] = "# real-gc after-event ";
+	struct sim_recorded rec = { 1, 0, { 0 }, { 0 } };
+	char buf[256];
+	int used = 0;
+
+	if (len < sizeof(tag) - 1 || len >= sizeof(buf) ||
+	    memcmp(line, tag, sizeof(tag) - 1) != 0)
+		return 0;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	if (sscanf(buf + sizeof(tag) - 1,
+		   "%" SCNu64 " collections %" SCNu64 " %" SCNu64 " %" SCNu64
+		   " collected %" SCNu64 " %" SCNu64 " %" SCNu64 "%n",
+		   &rec.after_event, &rec.collections[0], &rec.collections[1],
+		   &rec.collections[2], &rec.collected[0], &rec.collected[1],
+		   &rec.collected[2], &used) != 7)
+		return 0;
+	used += (int)sizeof(tag) - 1;
+	while ((size_t)used < len && (buf[used] == ' ' || buf[used] == '\t'))
+		used++;
+	if ((size_t)used != len)
+		return 0;
+	*out = rec;
+	return 1;
+}
+
+void sim_reader_recorded(const sim_reader *r, struct sim_recorded *out)
+{
+	*out = r->recorded;
 }
 
 const char *sim_on_action_name(enum sim_on_action a)

@@ -31,7 +31,7 @@
 enum sim_op { SIM_OP_LIST(SIM_ENUM_OP) };
 #undef SIM_ENUM_OP
 
-#define SIM_ENUM_TYPE(e, name) SIM_T_##e,
+#define SIM_ENUM_TYPE(e, name, value) SIM_T_##e,
 enum sim_type {
 	SIM_TYPE_LIST(SIM_ENUM_TYPE)
 	SIM_T_COUNT_ /* number of types a trace can name */
@@ -146,6 +146,21 @@ sim_reader *sim_reader_open_mem(const char *name, const void *data,
  * error the reader must not be used again except to free it.
  */
 int sim_reader_next(sim_reader *r, struct sim_event *ev, struct sim_diag *diag);
+
+/*
+ * What `gcsim record` logged of the real collector: `# real-gc` comments,
+ * "# real-gc after-event E collections K0 K1 K2 collected C0 C1 C2", each
+ * cumulative since the recording began.  sim_recorded_parse reads one such
+ * line (len bytes; 1 when it is one, else 0 and *out untouched);
+ * sim_reader_recorded gives the last one a text reader passed so far.
+ */
+struct sim_recorded {
+	int has;
+	uint64_t after_event;
+	uint64_t collections[3], collected[3];
+};
+int sim_recorded_parse(const char *line, size_t len, struct sim_recorded *out);
+void sim_reader_recorded(const sim_reader *r, struct sim_recorded *out);
 
 /* Bytes consumed so far and the input's size (0 when unknown). */
 uint64_t sim_reader_offset(const sim_reader *r);

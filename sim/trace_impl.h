@@ -65,6 +65,7 @@ struct sim_reader {
 	size_t *jnum_at;        /* where each number starts in jnum */
 	size_t njnum, jnum_atcap;
 	unsigned char cls[256]; /* C_PLAIN | C_ID for each byte */
+	struct sim_recorded recorded; /* the last `# real-gc` line passed */
 };
 
 /* The words of the language, from tracelang.h, indexed by their enums. */
@@ -97,7 +98,10 @@ struct tr_expect_form {
 };
 extern const struct tr_expect_form tr_expect_forms[];
 
-/* Why "alloc ID weakref" is an error. */
+/* What each type takes after it in alloc (tracelang.h's value column). */
+enum { TV_NONE, TV_LENGTH, TV_VALUE, TV_OP };
+extern const unsigned char tr_type_value[];
+/* Why "alloc ID weakref" is an error: the one TV_OP type. */
 extern const char tr_weakref_alloc[];
 
 /* The text arguments an expect form takes after its kind. */

@@ -346,19 +346,14 @@ static int json_value(struct jev *j)
 	long long n;
 	int rc;
 
-	switch (ev->type) {
-	case SIM_T_NONE:
-	case SIM_T_LIST:
-	case SIM_T_DICT:
-	case SIM_T_SET:
-	case SIM_T_OBJECT:
-	case SIM_T_GCOBJ:
-	case SIM_T_DELOBJ:
-	case SIM_T_LEGACYOBJ:
+	switch (tr_type_value[ev->type]) {
+	case TV_OP:
+		return jfail(j, "%s", tr_weakref_alloc);
+	case TV_NONE:
 		if (it)
 			return jfail(j, "%s takes no value", name);
 		return SIM_OK;
-	case SIM_T_TUPLE:
+	case TV_LENGTH:
 		if (!it)
 			return SIM_OK;
 		rc = jnum_of(j, it, "value", 0, SIM_TUPLE_MAX, "tuple length",
@@ -368,8 +363,6 @@ static int json_value(struct jev *j)
 		val->has = 1;
 		val->i = n;
 		return SIM_OK;
-	default:
-		break;
 	}
 	if (!it)
 		return jfail(j, "missing value for %s", name);
@@ -466,8 +459,6 @@ static int json_alloc(struct jev *j)
 	if (type < 0)
 		return jfail(j, "unknown type '%s'", jshow(&b, s));
 	j->ev->type = (enum sim_type)type;
-	if (type == SIM_T_WEAKREF)
-		return jfail(j, "%s", tr_weakref_alloc);
 	return json_value(j);
 }
 

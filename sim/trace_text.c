@@ -349,21 +349,17 @@ static int text_value(struct sim_reader *r, struct sim_diag *d,
 	long long n;
 	int rc;
 
-	switch (ev->type) {
-	case SIM_T_NONE:
-	case SIM_T_LIST:
-	case SIM_T_DICT:
-	case SIM_T_SET:
-	case SIM_T_OBJECT:
-	case SIM_T_GCOBJ:
-	case SIM_T_DELOBJ:
-	case SIM_T_LEGACYOBJ:
+	switch (tr_type_value[ev->type]) {
+	case TV_OP:
+		return tr_fail(r, d, r->lineno, type_tok->col, "%s",
+			       tr_weakref_alloc);
+	case TV_NONE:
 		if (v)
 			return tr_fail(r, d, r->lineno, v->col,
 				    "%s takes no value, got '%s'", name,
 				    tr_show(&b, v->s, v->len));
 		return SIM_OK;
-	case SIM_T_TUPLE:
+	case TV_LENGTH:
 		if (!v)
 			return SIM_OK;
 		rc = tok_num(r, d, v, 0, SIM_TUPLE_MAX, "tuple length", &n);
@@ -372,8 +368,6 @@ static int text_value(struct sim_reader *r, struct sim_diag *d,
 		val->has = 1;
 		val->i = n;
 		return SIM_OK;
-	default:
-		break;
 	}
 	if (!v)
 		return tr_fail(r, d, r->lineno, type_tok->col,
@@ -435,8 +429,6 @@ static int text_alloc(struct sim_reader *r, struct sim_diag *d,
 		return tr_fail(r, d, r->lineno, t[2].col, "unknown type '%s'",
 			    tr_show(&b, t[2].s, t[2].len));
 	ev->type = (enum sim_type)type;
-	if (type == SIM_T_WEAKREF)
-		return tr_fail(r, d, r->lineno, t[2].col, "%s", tr_weakref_alloc);
 	return text_value(r, d, ev, L->n > 3 ? &t[3] : NULL, &t[2]);
 }
 
@@ -694,6 +686,8 @@ int tr_text_next(struct sim_reader *r, struct sim_event *ev,
 			return rc;
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
+		if (n > 0 && s[0] == '#')
+			sim_recorded_parse(s, n, &r->recorded);
 		rc = tokenize(r, d, s, n, &L);
 		if (rc)
 			return rc;

@@ -8,7 +8,7 @@
  * handling).
  *
  *   SIM_OP_LIST(X)      X(ENUM, name, min, max, args, keys)
- *   SIM_TYPE_LIST(X)    X(ENUM, name)
+ *   SIM_TYPE_LIST(X)    X(ENUM, name, value)
  *   SIM_GC_LIST(X)      X(ENUM, name, min, max, args, vmax)
  *   SIM_EXPECT_LIST(X)  X(ENUM, name, flags, args, what, max)
  *   SIM_SETTING_LIST(X) X(ENUM, name, min, max, args, vmax)
@@ -48,12 +48,21 @@
 	X(WEAKREF, "weakref", 2, 3, "ID TARGET [CALLBACK]", "id target callback") \
 	X(ON, "on", 2, 4, "ID ACTION ARGS...", "id do args")
 
+/*
+ * A type's value column says what follows it in "alloc ID TYPE [VALUE]":
+ * TV_NONE nothing, TV_LENGTH an optional tuple length, TV_VALUE a value
+ * the type decodes (both readers parse it their way), TV_OP nothing: the
+ * type is made by an op of its own, never by alloc.
+ */
 #define SIM_TYPE_LIST(X)                                                     \
-	X(NONE, "none") X(BOOL, "bool") X(INT, "int") X(FLOAT, "float")      \
-	X(STR, "str") X(BYTES, "bytes") X(TUPLE, "tuple") X(LIST, "list")    \
-	X(DICT, "dict") X(SET, "set") X(OBJECT, "object")                   \
-	X(GCOBJ, "gcobj") X(DELOBJ, "delobj") X(LEGACYOBJ, "legacyobj")    \
-	X(WEAKREF, "weakref")
+	X(NONE, "none", TV_NONE) X(BOOL, "bool", TV_VALUE)                   \
+	X(INT, "int", TV_VALUE) X(FLOAT, "float", TV_VALUE)                  \
+	X(STR, "str", TV_VALUE) X(BYTES, "bytes", TV_VALUE)                  \
+	X(TUPLE, "tuple", TV_LENGTH) X(LIST, "list", TV_NONE)                \
+	X(DICT, "dict", TV_NONE) X(SET, "set", TV_NONE)                      \
+	X(OBJECT, "object", TV_NONE) X(GCOBJ, "gcobj", TV_NONE)              \
+	X(DELOBJ, "delobj", TV_NONE) X(LEGACYOBJ, "legacyobj", TV_NONE)      \
+	X(WEAKREF, "weakref", TV_OP)
 
 #define SIM_GC_LIST(X)                                                       \
 	X(ENABLE, "enable", 0, 0, NULL, 0)                                   \

@@ -46,6 +46,22 @@ contains version-text out "gcsim "
 check compare-csv 0 "$gcsim" compare --python 3.12 --format csv "$dir/garbage-wait.trace"
 # 4 lists of 56 bytes and 2 references of 9 (3.12 sizes): 242 bytes at the peak
 contains compare-row out "3.12,700,10,10,9,0,0,1,4,4,2,0,4,4,242,exact,2,3.0,3,2,6"
+# compare sets what gcsim record logged of the real collector (its last
+# `# real-gc` comment, or FILE.real-gc beside a .jsonl) beside the settings
+printf '#: threshold 3\nalloc a list\nref a a\ndel a\nalloc b list\nalloc c list\nalloc d list\n# real-gc after-event 6 collections 1 0 0 collected 1 0 0\n# real-gc after-event 6 collections 2 0 0 collected 5 0 0\n' > "$tmp/rec.trace"
+check compare-recorded 0 "$gcsim" compare --python 3.12 --format json "$tmp/rec.trace"
+contains compare-recorded-json out '"collected":[1,0,0]'
+contains compare-recorded-last out '"recorded":{"after_event":6,"collections":[2,0,0],"collected":[5,0,0]}'
+check compare-recorded-text 0 "$gcsim" compare --python 3.12 "$tmp/rec.trace"
+contains compare-recorded-col out "recorded: what the real interpreter's collector did"
+check compare-recorded-csv 0 "$gcsim" compare --python 3.12 --format csv "$tmp/rec.trace"
+contains compare-recorded-row out "recorded,,,,,2,0,0,,,,,,,,,,,,,,5,0,0"
+"$gcsim" convert "$tmp/rec.trace" "$tmp/rec.jsonl"
+grep real-gc "$tmp/rec.trace" > "$tmp/rec.jsonl.real-gc"
+check compare-recorded-side 0 "$gcsim" compare --python 3.12 --format json "$tmp/rec.jsonl"
+contains compare-recorded-side-json out '"recorded":{"after_event":6,"collections":[2,0,0],"collected":[5,0,0]}'
+check compare-unrecorded 0 "$gcsim" compare --python 3.12 --format json "$dir/garbage-wait.trace"
+if grep -q recorded "$tmp/out"; then bad compare-unrecorded-none; else ok; fi
 check compare-json 0 "$gcsim" compare --python 3.11 --python 3.12 --threshold 700,10,10 --threshold 5,10,10 --format json "$dir/garbage-wait.trace"
 contains compare-json-runs out '"python":"3.11","threshold":[5,10,10]'
 contains compare-json-runs2 out '"python":"3.12","threshold":[700,10,10]'
