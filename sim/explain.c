@@ -601,8 +601,11 @@ void sim_explainer_step(sim_explainer *x, const sim *s, const struct sim_event *
 {
 	uint32_t ix = names_find(s->names, x->id);
 	oref h = ix ? names_obj(s->names, ix) : 0;
-	int birth = (ev->op == SIM_OP_ALLOC || ev->op == SIM_OP_PACK) &&
-		    strcmp(ev->id, x->id) == 0;
+	/* Bound in this step: by the event, or by a function's body (on
+	 * ... bind) that the step ran. */
+	int birth = ((ev->op == SIM_OP_ALLOC || ev->op == SIM_OP_PACK ||
+		      ev->op == SIM_OP_WEAKREF) && strcmp(ev->id, x->id) == 0) ||
+		    (!x->h && h);
 
 	collector_of(s->prof)->observe(x, s, st);
 	x->last_step = st->step;
@@ -781,7 +784,7 @@ int sim_explain(sim_explainer *x, const sim *s, struct sim_explanation *e,
 	e->died_gen = -1;
 	if (!x->known)
 		return sim_diag_set(diag, SIM_EUSAGE, "", 0, 0,
-				    "unknown id '%s': no alloc binds it up to step %llu",
+				    "unknown id '%s': nothing binds it up to step %llu",
 				    x->id, (unsigned long long)s->step_no);
 	e->alloc_step = x->alloc_step;
 	e->alloc_line = x->alloc_line;
