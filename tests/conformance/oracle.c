@@ -633,7 +633,11 @@ static PyObject *gcobj_call(PyObject *op, PyObject *const *args,
 				"a gcobj is called with one argument");
 		return NULL;
 	}
-	run_function(op, args[0]);
+	/* The frame of the Python function a gcobj stands for holds its
+	 * argument while the body runs. */
+	PyObject *arg = Py_NewRef(args[0]);
+	run_function(op, arg);
+	Py_DECREF(arg);
 	Py_RETURN_NONE;
 }
 

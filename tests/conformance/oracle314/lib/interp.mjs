@@ -489,7 +489,14 @@ export class Interp {
 		}, "vi");
 		this.gcobjCall = m.addFunction((callable, args, nargsf) => {
 			const n = nargsf & 0x7fffffff;
-			this.hooks.call(callable, n > 0 ? this.i32(args) : 0);
+			const arg = n > 0 ? this.i32(args) : 0;
+			/* the frame of the Python function a gcobj stands for
+			 * holds its argument while the body runs */
+			if (arg)
+				m._Py_IncRef(arg);
+			this.hooks.call(callable, arg);
+			if (arg)
+				m._Py_DecRef(arg);
 			return none();
 		}, "iiiii");
 		const members = m._malloc(40); /* __vectorcalloffset__, then the end */
