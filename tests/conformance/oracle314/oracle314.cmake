@@ -12,8 +12,6 @@
 #                                    with the known failures of xfail.txt;
 #                                    one process per directory, a fresh
 #                                    interpreter from the snapshot per trace
-#   conformance.oracle314.pending    the same over tests/conformance/pending/
-#                                    (issue 12's traces, before gcsim models them)
 #   conformance.oracle314.python-level  pylevel.py: the same 3.14.2 rules
 #                                    seen from Python code in Pyodide
 #   conformance.oracle314.record     the oracle's run of every trace of the
@@ -50,8 +48,7 @@ set_tests_properties(conformance.oracle314.setup PROPERTIES
   FIXTURES_SETUP oracle314 SKIP_RETURN_CODE 77 LABELS conformance)
 
 foreach(_d IN ITEMS "scenario|traces" "traces|tests/conformance/traces"
-               "traces314|tests/conformance/traces314"
-               "pending|tests/conformance/pending")
+               "traces314|tests/conformance/traces314")
   string(REPLACE "|" ";" _d "${_d}")
   list(GET _d 0 _name)
   list(GET _d 1 _dir)

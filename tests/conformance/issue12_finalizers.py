@@ -1,4 +1,4 @@
-"""The Python of the finalizer scenarios in this folder, run in a real
+"""The Python of the finalizer scenarios (traces/fin-*.trace), run in a real
 interpreter: each assert is an expect line of the trace it names.
 
     python3 check_finalizers.py      (3.8 and later; needs _testcapi)

@@ -1,4 +1,4 @@
-"""The issue12-*.trace files of this folder in plain Python.
+"""The traces/issue12-*.trace files in plain Python.
 
 Each trace's expect lines were proven by the oracles; this script checks
 the same facts with real classes (a __del__ method, _testcapi.with_tp_del,
