@@ -240,6 +240,8 @@ static void push_pending(struct sim *s, oref h)
 	s->pending[s->npending++] = h;
 }
 
+#define DRAIN_DEPTH_MAX 1000
+
 /* Drop every reference h holds, in the order its tp_dealloc drops them. */
 static void drop_refs(struct sim *s, oref h)
 {
@@ -257,21 +259,23 @@ static void drop_refs(struct sim *s, oref h)
 	heap_account(s, -(int64_t)n * s->prof->size_per_ref[size_type(o->type)]);
 	/*
 	 * Lists and tuples drop their items from the last, dicts and
-	 * instances from the first, and CPython frees each one (and what it
-	 * holds) before it drops the next.  Inside a deallocation the
-	 * worklist takes what reaches 0 last first, so the references are
-	 * dropped the other way round there: the objects are then freed, and
-	 * their finalizers run, in CPython's order.
+	 * instances from the first, and CPython frees each one, with what it
+	 * holds, finalizers and weakref callbacks included, before it drops
+	 * the next.  Inside a deallocation each item's deallocation is run
+	 * to its end before the next is dropped, up to DRAIN_DEPTH_MAX
+	 * nested deallocations (the C stack's share); deeper than that the
+	 * items wait on the worklist, as CPython's trashcan defers them.
 	 */
 	int backwards = o->type == SIM_T_LIST || o->type == SIM_T_TUPLE;
-	if (s->draining)
-		backwards = !backwards;
-	if (backwards) {
-		while (n-- > 0)
-			heap_decref(s, r->v[n]);
-	} else {
-		for (uint32_t i = 0; i < n; i++)
-			heap_decref(s, r->v[i]);
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t base = s->npending;
+
+		heap_decref(s, r->v[backwards ? n - 1 - k : k]);
+		if (s->draining && s->drain_depth < DRAIN_DEPTH_MAX) {
+			s->drain_depth++;
+			heap_drain_to(s, base);
+			s->drain_depth--;
+		}
 	}
 }
 

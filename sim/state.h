@@ -269,6 +269,7 @@ struct sim {
 	oref *pending;
 	uint32_t npending, cappending;
 	int draining;
+	uint32_t drain_depth;   /* deallocations run inside one (heap.c) */
 
 	/* the step being replayed */
 	uint64_t step_no;
