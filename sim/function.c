@@ -247,10 +247,11 @@ void fn_call(struct sim *s, oref fn, oref arg)
 		heap_drain_to(s, base);
 		if (rc && !s->call_status) {
 			s->call_status = rc;
-			sim_diag_set(&s->call_diag, rc, "", d.line, d.col,
-				     "in the function of %s%s%s (its body from line %lu): %s",
+			/* the step's line; the column would be the body's */
+			sim_diag_set(&s->call_diag, rc, "", d.line, 0,
+				     "in the function of %s%s%s (its body from line %lu, column %lu): %s",
 				     name ? "'" : "", name ? name : "an object without an id",
-				     name ? "'" : "", (unsigned long)a.line, d.msg);
+				     name ? "'" : "", (unsigned long)a.line, d.col, d.msg);
 		}
 	}
 }

@@ -1350,8 +1350,10 @@ static void a_failing_finalizer_body_fails_the_step(void **state)
 			   "del g\n"
 			   "del d\n");
 	assert_int_not_equal(rc, SIM_OK);
-	assert_non_null(strstr(t->diag.msg, "in the function of 'd'"));
+	assert_non_null(strstr(t->diag.msg,
+			       "in the function of 'd' (its body from line 3, column 10): id 'g' is dead"));
 	assert_int_equal(t->diag.line, 5);
+	assert_int_equal(t->diag.col, 0); /* the body's column is not line 5's */
 	th_close(t);
 }
 
